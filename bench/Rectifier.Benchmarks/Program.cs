@@ -1,0 +1,31 @@
+using System.Globalization;
+using BenchmarkDotNet.Running;
+using Rectifier.Benchmarks;
+
+// Usage:
+//   dotnet run -c Release --project bench/Rectifier.Benchmarks -- relu [--quick] [--out FILE]   interleaved ReLU table (markdown)
+//   dotnet run -c Release --project bench/Rectifier.Benchmarks -- thresholds                   parallel / non-temporal sweeps
+//   dotnet run -c Release --project bench/Rectifier.Benchmarks -- bdn [BenchmarkDotNet args]   the BenchmarkDotNet classes
+string mode = args.Length > 0 ? args[0] : "relu";
+bool quick = args.Contains("--quick");
+int outIndex = Array.IndexOf(args, "--out");
+string? outFile = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : null;
+string header = $"Machine: {Environment.ProcessorCount} cores, {Rectifier.RuntimeInfo.VectorDescription}, .NET {Environment.Version}, {DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}\n\n";
+string result = mode switch
+{
+    "relu" => header + ReluSuite.Run(quick ? [1 << 10, 1 << 14, 1 << 18, 1 << 22] : [1 << 10, 1 << 14, 1 << 18, 1 << 22, 1 << 26], quick),
+    "thresholds" => header + Thresholds.Run(),
+    "bdn" => RunBdn(args[1..]),
+    _ => throw new ArgumentException($"unknown mode '{mode}': use relu, thresholds or bdn"),
+};
+Console.WriteLine(result);
+if (outFile is not null)
+{
+    File.WriteAllText(outFile, result);
+}
+
+static string RunBdn(string[] rest)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(ReluSuite).Assembly).Run(rest);
+    return "";
+}

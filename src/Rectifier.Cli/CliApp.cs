@@ -1,0 +1,40 @@
+using System.CommandLine;
+using Spectre.Console;
+
+namespace Rectifier.Cli;
+
+/// <summary>Exit codes of the <c>rectifier</c> command.</summary>
+internal static class ExitCodes
+{
+    public const int Success = 0;
+    public const int BadInput = 1;
+    public const int Usage = 2;
+}
+
+/// <summary>Builds the command tree and runs it against an injected console (tests use a recording one).</summary>
+internal static class CliApp
+{
+    public static int Run(string[] args, IAnsiConsole console, TextWriter error)
+    {
+        var root = new RootCommand("rectifier: the ReLU family of activations over NumPy .npy files.");
+        root.Subcommands.Add(DemoCommand.Create(console));
+
+        ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var parseError in parsed.Errors)
+            {
+                error.WriteLine($"rectifier: {parseError.Message}");
+            }
+            error.WriteLine("Try 'rectifier --help'.");
+            return ExitCodes.Usage;
+        }
+        var output = new StringWriter();
+        int code = parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        if (output.GetStringBuilder().Length > 0)
+        {
+            console.Write(new Text(output.ToString()));
+        }
+        return code;
+    }
+}

@@ -1,0 +1,32 @@
+using Rectifier.Kernels;
+
+namespace Rectifier;
+
+/// <summary>The ReLU family of activations over spans of <see cref="Half"/>, <see cref="float"/> and
+/// <see cref="double"/>, with PyTorch's names, defaults and semantics (see SPEC in the repository).</summary>
+/// <remarks>
+/// <para>Conventions shared by every method: the destination may be exactly the input span (in-place) but must not
+/// partially overlap it; a destination longer than the input is written only over the input's length; an empty
+/// input does nothing. Half data is computed in float and rounded once.</para>
+/// <para>Parameters are <see cref="double"/> like PyTorch's <c>Scalar</c>: multiplicative parameters (slopes, alpha,
+/// beta) are converted to the compute type (float for Half and float, double for double); comparison parameters
+/// (threshold, hardtanh bounds, threshold's value) are converted to the element type, exactly as PyTorch does.</para>
+/// <para>Large calls run on several cores (<see cref="Parallelism"/>); results never depend on the number of threads,
+/// the vector width, the alignment or the length of the call.</para>
+/// </remarks>
+public static partial class Activations
+{
+    /// <summary>A multiplicative parameter in the float compute type (Half and float).</summary>
+    private static float Multiplier(double value) => (float)value;
+
+    /// <summary>A comparison parameter in the element type, widened to float for Half and float.</summary>
+    private static float Bound<T>(double value) => typeof(T) == typeof(Half) ? (float)(Half)value : (float)value;
+
+    private static void CheckNotNaN(double value, string paramName)
+    {
+        if (double.IsNaN(value))
+        {
+            ThrowHelper.OutOfRange(paramName, value, $"'{paramName}' must not be NaN.");
+        }
+    }
+}

@@ -1,0 +1,149 @@
+using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+using Rectifier.Operators;
+
+namespace Rectifier.Kernels;
+
+/// <summary>The per-channel broadcast shape (PReLU): element i uses weight w[channel(i)] with
+/// channel(i) = (i / inner) mod C. Long runs of one channel (NCHW) go through the element-wise driver with a
+/// scalar weight; short runs (NHWC, inner &lt; <see cref="RunThreshold"/>) go through it with a materialised
+/// weight pattern whose period is C·inner. Either way each element sees the same operator, so results do not
+/// depend on the path, the partition or the width.</summary>
+internal static unsafe class ChannelBroadcast
+{
+    /// <summary>Runs of one channel at least this long are processed as runs.</summary>
+    public const int RunThreshold = 64;
+
+    private const int PatternMinLength = 4096;
+
+    /// <summary>Forward (<paramref name="g"/> null) or backward dx of prelu over a channel layout.</summary>
+    public static void Apply<T>(ChannelLayout layout, T* x, T* g, T* w, T* dst, nint n) where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+        {
+            using var pattern = new Pattern<float>(layout, (float*)w);
+            ParallelRunner.For(n, (g == null ? 2 : 3) * sizeof(float), new FloatBody<float>(layout, (float*)x, (float*)g, (float*)w, pattern.Pointer, pattern.Length, (float*)dst));
+        }
+        else if (typeof(T) == typeof(double))
+        {
+            using var pattern = new Pattern<double>(layout, (double*)w);
+            ParallelRunner.For(n, (g == null ? 2 : 3) * sizeof(double), new FloatBody<double>(layout, (double*)x, (double*)g, (double*)w, pattern.Pointer, pattern.Length, (double*)dst));
+        }
+        else
+        {
+            float[] widened = new float[layout.Channels];
+            TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(w, layout.Channels), widened);
+            fixed (float* pw = widened)
+            {
+                using var pattern = new Pattern<float>(layout, pw);
+                ParallelRunner.For(n, (g == null ? 2 : 3) * sizeof(Half), new HalfBody(layout, (Half*)x, (Half*)g, pw, pattern.Pointer, pattern.Length, (Half*)dst));
+            }
+        }
+    }
+
+    /// <summary>Walks [start, end) segment by segment and runs the element-wise driver on each. x, g and dst are
+    /// indexed by global element index (callers may pass rebased pointers).</summary>
+    private static void Segments<T>(ChannelLayout layout, T* x, T* g, T* w, T* pattern, nint patternLength, T* dst, nint start, nint end)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        if (pattern != null)
+        {
+            for (nint s = start; s < end;)
+            {
+                nint offset = s % patternLength;
+                nint e = Math.Min(end, s + patternLength - offset);
+                T* wp = pattern + offset - s;
+                if (g == null)
+                {
+                    var k = new BinaryKernel<T, PReluPatternOperator<T>>(x, wp, default);
+                    ElementwiseDriver.Run(ref k, dst, s, e, nonTemporal: false);
+                }
+                else
+                {
+                    var k = new TernaryKernel<T, PReluPatternBackwardOperator<T>>(x, g, wp, default);
+                    ElementwiseDriver.Run(ref k, dst, s, e, nonTemporal: false);
+                }
+                s = e;
+            }
+            return;
+        }
+        nint inner = (nint)layout.Inner;
+        for (nint s = start; s < end;)
+        {
+            nint run = s / inner;
+            nint e = layout.Channels == 1 ? end : Math.Min(end, (run + 1) * inner);
+            T weight = w[layout.Channels == 1 ? 0 : run % layout.Channels];
+            if (g == null)
+            {
+                var k = new UnaryKernel<T, LeakyReluOperator<T>>(x, new LeakyReluOperator<T>(weight));
+                ElementwiseDriver.Run(ref k, dst, s, e, nonTemporal: false);
+            }
+            else
+            {
+                var k = new BinaryKernel<T, LeakyReluBackwardOperator<T>>(x, g, new LeakyReluBackwardOperator<T>(weight));
+                ElementwiseDriver.Run(ref k, dst, s, e, nonTemporal: false);
+            }
+            s = e;
+        }
+    }
+
+    private readonly struct FloatBody<T>(ChannelLayout layout, T* x, T* g, T* w, T* pattern, nint patternLength, T* dst) : IRangeBody
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        public void Run(nint start, nint end) => Segments(layout, x, g, w, pattern, patternLength, dst, start, end);
+    }
+
+    private readonly struct HalfBody(ChannelLayout layout, Half* x, Half* g, float* w, float* pattern, nint patternLength, Half* dst) : IRangeBody
+    {
+        private const int Chunk = 1024;
+
+        public void Run(nint start, nint end)
+        {
+            float* buffer = stackalloc float[3 * Chunk];
+            for (nint s = start; s < end; s += Chunk)
+            {
+                int len = (int)Math.Min(Chunk, end - s);
+                TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(x + s, len), new Span<float>(buffer, len));
+                if (g != null)
+                {
+                    TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(g + s, len), new Span<float>(buffer + Chunk, len));
+                }
+                // Rebase the buffers so that global index i addresses buffer[i - s].
+                Segments(layout, buffer - s, g == null ? null : buffer + Chunk - s, w, pattern, patternLength, buffer + 2 * Chunk - s, s, s + len);
+                TensorPrimitives.ConvertToHalf(new ReadOnlySpan<float>(buffer + 2 * Chunk, len), new Span<Half>(dst + s, len));
+            }
+        }
+    }
+
+    /// <summary>For short runs: the weights of one period (C·inner elements) repeated to at least
+    /// <see cref="PatternMinLength"/> elements. Null when runs are long enough to go one by one.</summary>
+    private readonly struct Pattern<T> : IDisposable where T : unmanaged
+    {
+        public readonly T* Pointer;
+        public readonly nint Length;
+
+        public Pattern(ChannelLayout layout, T* w)
+        {
+            if (layout.Inner >= RunThreshold || layout.Channels <= 1)
+            {
+                return;
+            }
+            nint period = (nint)(layout.Channels * layout.Inner);
+            nint repeats = Math.Max(1, (PatternMinLength + period - 1) / period);
+            Length = period * repeats;
+            Pointer = (T*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)(Length * sizeof(T)), 64);
+            for (nint i = 0; i < Length; i++)
+            {
+                Pointer[i] = w[(i / (nint)layout.Inner) % layout.Channels];
+            }
+        }
+
+        public void Dispose()
+        {
+            if (Pointer != null)
+            {
+                System.Runtime.InteropServices.NativeMemory.AlignedFree(Pointer);
+            }
+        }
+    }
+}

@@ -1,0 +1,184 @@
+using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+
+namespace Rectifier.Kernels;
+
+/// <summary>The weight gradient of prelu: dw[c] = Σ over the elements of channel c of (x &gt; 0 ? 0 : x·g).
+/// Deterministic by construction: the elements are cut into fixed blocks (their size depends only on n), each
+/// block sums each channel in a fixed lane order, and blocks are added in order. Thread count and vector width
+/// change which core does the work, never the order of the additions. Float and Half terms are exact in double
+/// (a product of two floats fits in 48 bits), and every sum is carried in double.</summary>
+internal static unsafe class ChannelReduction
+{
+    private const int Chunk = 1024;
+
+    public static void WeightGradient<T>(ChannelLayout layout, T* x, T* g, nint n, Span<double> sums) where T : unmanaged
+    {
+        sums.Clear();
+        if (n == 0)
+        {
+            return;
+        }
+        int channels = Math.Max(1, layout.Channels);
+        nint block = Math.Max(64 * 1024, (n / 64 + 255) / 256 * 256);
+        int blocks = (int)((n + block - 1) / block);
+        double[] partial = new double[blocks * channels];
+        fixed (double* pp = partial)
+        {
+            ParallelRunner.For(blocks, (long)block * 2 * sizeof(T),
+                new BlockBody<T>(layout, x, g, n, block, pp, channels), granule: 1);
+        }
+        for (int b = 0; b < blocks; b++)
+        {
+            for (int c = 0; c < channels; c++)
+            {
+                sums[c] += partial[b * channels + c];
+            }
+        }
+    }
+
+    private readonly struct BlockBody<T>(ChannelLayout layout, T* x, T* g, nint n, nint block, double* partial, int channels) : IRangeBody
+        where T : unmanaged
+    {
+        public void Run(nint startBlock, nint endBlock)
+        {
+            bool pattern = layout.Inner < ChannelBroadcast.RunThreshold && channels > 1;
+            nint period = pattern ? (nint)(channels * layout.Inner) : 0;
+            double[]? acc = pattern ? new double[period] : null;
+            float* fx = stackalloc float[Chunk];
+            float* fg = stackalloc float[Chunk];
+            for (nint b = startBlock; b < endBlock; b++)
+            {
+                double* sums = partial + b * channels;
+                nint bs = b * block, be = Math.Min(n, bs + block);
+                if (acc is not null)
+                {
+                    Array.Clear(acc);
+                }
+                for (nint s = bs; s < be; s += Chunk)
+                {
+                    int len = (int)Math.Min(Chunk, be - s);
+                    if (typeof(T) == typeof(double))
+                    {
+                        Accumulate(layout, channels, (double*)x, (double*)g, s, s + len, sums, acc);
+                    }
+                    else if (typeof(T) == typeof(float))
+                    {
+                        Accumulate(layout, channels, (float*)x, (float*)g, s, s + len, sums, acc);
+                    }
+                    else
+                    {
+                        TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>((Half*)x + s, len), new Span<float>(fx, len));
+                        TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>((Half*)g + s, len), new Span<float>(fg, len));
+                        Accumulate(layout, channels, fx - s, fg - s, s, s + len, sums, acc);
+                    }
+                }
+                if (acc is not null)
+                {
+                    for (nint p = 0; p < period; p++)
+                    {
+                        sums[p / (nint)layout.Inner] += acc[p];
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Adds the terms of [start, end) (global indices) into per-channel sums (runs) or the per-position
+    /// accumulator of one pattern period (short runs).</summary>
+    private static void Accumulate<T>(ChannelLayout layout, int channels, T* x, T* g, nint start, nint end, double* sums, double[]? acc)
+        where T : unmanaged
+    {
+        if (acc is not null)
+        {
+            nint period = acc.Length;
+            fixed (double* pa = acc)
+            {
+                for (nint s = start; s < end;)
+                {
+                    nint offset = s % period;
+                    nint e = Math.Min(end, s + period - offset);
+                    AddTerms(x + s, g + s, pa + offset, e - s);
+                    s = e;
+                }
+            }
+            return;
+        }
+        nint inner = (nint)layout.Inner;
+        for (nint s = start; s < end;)
+        {
+            nint run = s / inner;
+            nint e = channels == 1 ? end : Math.Min(end, (run + 1) * inner);
+            sums[channels == 1 ? 0 : run % channels] += SumTerms(x + s, g + s, e - s);
+            s = e;
+        }
+    }
+
+    /// <summary>acc[j] += term(x[j], g[j]): each position is its own scalar sequence, so any width gives the same bits.</summary>
+    private static void AddTerms<T>(T* x, T* g, double* acc, nint len) where T : unmanaged
+    {
+        nint j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; j <= len - 4; j += 4)
+            {
+                Vector256<double> xv = Load4(x + j), gv = Load4(g + j);
+                Vector256<double> t = Vector256.ConditionalSelect(Vector256.GreaterThan(xv, Vector256<double>.Zero), Vector256<double>.Zero, xv * gv);
+                (Vector256.Load(acc + j) + t).Store(acc + j);
+            }
+        }
+        for (; j < len; j++)
+        {
+            acc[j] += Term(x, g, j);
+        }
+    }
+
+    /// <summary>Σ term over len elements: lanes j mod 8 summed in order, combined as a fixed tree, tail in order.</summary>
+    private static double SumTerms<T>(T* x, T* g, nint len) where T : unmanaged
+    {
+        nint j = 0;
+        double total;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<double> a0 = Vector256<double>.Zero, a1 = Vector256<double>.Zero;
+            for (; j <= len - 8; j += 8)
+            {
+                Vector256<double> x0 = Load4(x + j), g0 = Load4(g + j), x1 = Load4(x + j + 4), g1 = Load4(g + j + 4);
+                a0 += Vector256.ConditionalSelect(Vector256.GreaterThan(x0, Vector256<double>.Zero), Vector256<double>.Zero, x0 * g0);
+                a1 += Vector256.ConditionalSelect(Vector256.GreaterThan(x1, Vector256<double>.Zero), Vector256<double>.Zero, x1 * g1);
+            }
+            total = ((a0[0] + a0[1]) + (a0[2] + a0[3])) + ((a1[0] + a1[1]) + (a1[2] + a1[3]));
+        }
+        else
+        {
+            double l0 = 0, l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0;
+            for (; j <= len - 8; j += 8)
+            {
+                l0 += Term(x, g, j);
+                l1 += Term(x, g, j + 1);
+                l2 += Term(x, g, j + 2);
+                l3 += Term(x, g, j + 3);
+                l4 += Term(x, g, j + 4);
+                l5 += Term(x, g, j + 5);
+                l6 += Term(x, g, j + 6);
+                l7 += Term(x, g, j + 7);
+            }
+            total = ((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7));
+        }
+        for (; j < len; j++)
+        {
+            total += Term(x, g, j);
+        }
+        return total;
+    }
+
+    private static Vector256<double> Load4<T>(T* p) where T : unmanaged
+        => typeof(T) == typeof(double) ? Vector256.Load((double*)p) : Vector256.WidenLower(Vector256.Create(Vector128.Load((float*)p), Vector128<float>.Zero));
+
+    private static double Term<T>(T* x, T* g, nint j) where T : unmanaged
+    {
+        double xv = typeof(T) == typeof(double) ? ((double*)x)[j] : ((float*)x)[j];
+        double gv = typeof(T) == typeof(double) ? ((double*)g)[j] : ((float*)g)[j];
+        return xv > 0 ? 0.0 : xv * gv;
+    }
+}

@@ -1,0 +1,191 @@
+using System.Numerics.Tensors;
+using Rectifier.Operators;
+
+namespace Rectifier.Kernels;
+
+/// <summary>The entry of every element-wise pass: validation (lengths, exact alias vs partial overlap), the element
+/// type (float and double run natively; Half is widened to float, computed, and rounded once), non-temporal stores
+/// past <see cref="NonTemporalThresholdBytes"/>, and the hand-off to <see cref="ParallelRunner"/>.</summary>
+internal static unsafe class Elementwise
+{
+    /// <summary>Out-of-place passes whose destination is at least this large bypass the cache when storing:
+    /// measured with bench/Rectifier.Benchmarks (NonTemporal), see docs/PERFORMANCE.md.</summary>
+    public static long NonTemporalThresholdBytes { get; set; } = 24L * 1024 * 1024;
+
+    public static void Unary<T, TF, TD>(ReadOnlySpan<T> x, Span<T> destination, TF f, TD d, string destinationName = "destination")
+        where T : unmanaged where TF : struct, IUnaryOperator<float> where TD : struct, IUnaryOperator<double>
+    {
+        CheckDestination(x, destination, "x", destinationName);
+        if (x.IsEmpty)
+        {
+            return;
+        }
+        fixed (T* px = x)
+        fixed (T* pd = destination)
+        {
+            if (typeof(T) == typeof(float))
+            {
+                Execute((float*)pd, x.Length, 2, px == pd, new UnaryKernel<float, TF>((float*)px, f));
+            }
+            else if (typeof(T) == typeof(double))
+            {
+                Execute((double*)pd, x.Length, 2, px == pd, new UnaryKernel<double, TD>((double*)px, d));
+            }
+            else if (typeof(T) == typeof(Half))
+            {
+                ExecuteHalf((Half*)pd, x.Length, 2, new UnaryKernel<float, TF>(null, f), (Half*)px, null, null);
+            }
+            else
+            {
+                ThrowHelper.NotSupportedType<T>();
+            }
+        }
+    }
+
+    public static void Binary<T, TF, TD>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination, TF f, TD d,
+        string xName = "x", string yName = "gradOutput", string destinationName = "gradInput")
+        where T : unmanaged where TF : struct, IBinaryOperator<float> where TD : struct, IBinaryOperator<double>
+    {
+        if (y.Length != x.Length)
+        {
+            ThrowHelper.LengthMismatch(yName, x.Length, y.Length);
+        }
+        CheckDestination(x, destination, xName, destinationName);
+        CheckDestination(y, destination, yName, destinationName);
+        if (x.IsEmpty)
+        {
+            return;
+        }
+        fixed (T* px = x)
+        fixed (T* py = y)
+        fixed (T* pd = destination)
+        {
+            bool inPlace = px == pd || py == pd;
+            if (typeof(T) == typeof(float))
+            {
+                Execute((float*)pd, x.Length, 3, inPlace, new BinaryKernel<float, TF>((float*)px, (float*)py, f));
+            }
+            else if (typeof(T) == typeof(double))
+            {
+                Execute((double*)pd, x.Length, 3, inPlace, new BinaryKernel<double, TD>((double*)px, (double*)py, d));
+            }
+            else if (typeof(T) == typeof(Half))
+            {
+                ExecuteHalf((Half*)pd, x.Length, 3, new BinaryKernel<float, TF>(null, null, f), (Half*)px, (Half*)py, null);
+            }
+            else
+            {
+                ThrowHelper.NotSupportedType<T>();
+            }
+        }
+    }
+
+    public static void Ternary<T, TF, TD>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> z, Span<T> destination, TF f, TD d,
+        string xName, string yName, string zName, string destinationName)
+        where T : unmanaged where TF : struct, ITernaryOperator<float> where TD : struct, ITernaryOperator<double>
+    {
+        if (y.Length != x.Length)
+        {
+            ThrowHelper.LengthMismatch(yName, x.Length, y.Length);
+        }
+        if (z.Length != x.Length)
+        {
+            ThrowHelper.LengthMismatch(zName, x.Length, z.Length);
+        }
+        CheckDestination(x, destination, xName, destinationName);
+        CheckDestination(y, destination, yName, destinationName);
+        CheckDestination(z, destination, zName, destinationName);
+        if (x.IsEmpty)
+        {
+            return;
+        }
+        fixed (T* px = x)
+        fixed (T* py = y)
+        fixed (T* pz = z)
+        fixed (T* pd = destination)
+        {
+            bool inPlace = px == pd || py == pd || pz == pd;
+            if (typeof(T) == typeof(float))
+            {
+                Execute((float*)pd, x.Length, 4, inPlace, new TernaryKernel<float, TF>((float*)px, (float*)py, (float*)pz, f));
+            }
+            else if (typeof(T) == typeof(double))
+            {
+                Execute((double*)pd, x.Length, 4, inPlace, new TernaryKernel<double, TD>((double*)px, (double*)py, (double*)pz, d));
+            }
+            else if (typeof(T) == typeof(Half))
+            {
+                ExecuteHalf((Half*)pd, x.Length, 4, new TernaryKernel<float, TF>(null, null, null, f), (Half*)px, (Half*)py, (Half*)pz);
+            }
+            else
+            {
+                ThrowHelper.NotSupportedType<T>();
+            }
+        }
+    }
+
+    /// <summary>Destination at least as long as <paramref name="input"/>, and either the same memory or disjoint.</summary>
+    public static void CheckDestination<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> destination, string inputName, string destinationName)
+    {
+        if (destination.Length < input.Length)
+        {
+            ThrowHelper.DestinationTooShort(destinationName);
+        }
+        if (input.Overlaps(destination, out int offset) && offset != 0)
+        {
+            ThrowHelper.PartialOverlap(destinationName, inputName);
+        }
+    }
+
+    private static void Execute<T, TK>(T* dst, nint n, int streams, bool inPlace, TK kernel)
+        where T : unmanaged where TK : struct, IElementKernel<T, TK>
+    {
+        bool nonTemporal = !inPlace && (long)n * sizeof(T) >= NonTemporalThresholdBytes;
+        ParallelRunner.For(n, streams * sizeof(T), new KernelBody<T, TK>(kernel, dst, nonTemporal));
+    }
+
+    private static void ExecuteHalf<TK>(Half* dst, nint n, int streams, TK kernel, Half* a, Half* b, Half* c)
+        where TK : struct, IElementKernel<float, TK>
+        => ParallelRunner.For(n, streams * sizeof(Half), new HalfBody<TK>(kernel, a, b, c, dst));
+
+    private readonly struct KernelBody<T, TK>(TK kernel, T* dst, bool nonTemporal) : IRangeBody
+        where T : unmanaged where TK : struct, IElementKernel<T, TK>
+    {
+        public void Run(nint start, nint end)
+        {
+            TK k = kernel;
+            ElementwiseDriver.Run(ref k, dst, start, end, nonTemporal);
+        }
+    }
+
+    /// <summary>Half: widen a chunk of each input to float, run the float kernel, round once on the way out.</summary>
+    private readonly struct HalfBody<TK>(TK kernel, Half* a, Half* b, Half* c, Half* dst) : IRangeBody
+        where TK : struct, IElementKernel<float, TK>
+    {
+        private const int Chunk = 1024;
+
+        public void Run(nint start, nint end)
+        {
+            float* buffer = stackalloc float[4 * Chunk];
+            float* fa = buffer, fb = buffer + Chunk, fc = buffer + 2 * Chunk, fy = buffer + 3 * Chunk;
+            TK k = kernel.WithInputs(fa, fb, fc);
+            for (nint s = start; s < end; s += Chunk)
+            {
+                int len = (int)Math.Min(Chunk, end - s);
+                Widen(a, s, fa, len);
+                Widen(b, s, fb, len);
+                Widen(c, s, fc, len);
+                ElementwiseDriver.Run(ref k, fy, 0, len, nonTemporal: false);
+                TensorPrimitives.ConvertToHalf(new ReadOnlySpan<float>(fy, len), new Span<Half>(dst + s, len));
+            }
+        }
+
+        private static void Widen(Half* source, nint offset, float* target, int length)
+        {
+            if (source != null)
+            {
+                TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(source + offset, length), new Span<float>(target, length));
+            }
+        }
+    }
+}

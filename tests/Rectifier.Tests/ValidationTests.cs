@@ -1,0 +1,94 @@
+namespace Rectifier.Tests;
+
+public sealed class ValidationTests
+{
+    [Fact]
+    public void A_short_destination_is_an_ArgumentException_naming_it()
+    {
+        var x = new float[10];
+        var e = Assert.Throws<ArgumentException>(() => Activations.Relu<float>(x, new float[9]));
+        Assert.Equal("destination", e.ParamName);
+        e = Assert.Throws<ArgumentException>(() => Activations.ReluBackward<float>(x, x, new float[9]));
+        Assert.Equal("gradInput", e.ParamName);
+        e = Assert.Throws<ArgumentException>(() => Activations.LeakyRelu<Half>(new Half[3], new Half[2]));
+        Assert.Equal("destination", e.ParamName);
+    }
+
+    [Fact]
+    public void Partial_overlap_is_refused_and_exact_alias_is_allowed()
+    {
+        var buffer = new float[100];
+        var e = Assert.Throws<ArgumentException>(() => Activations.Relu<float>(buffer.AsSpan(0, 50), buffer.AsSpan(1, 50)));
+        Assert.Equal("destination", e.ParamName);
+        Assert.Null(Record.Exception(() => Activations.Relu<float>(buffer.AsSpan(0, 50), buffer.AsSpan(0, 50))));
+        var g = new double[100];
+        e = Assert.Throws<ArgumentException>(() => Activations.ReluBackward<double>(new double[50], g.AsSpan(0, 50), g.AsSpan(10, 50)));
+        Assert.Equal("gradInput", e.ParamName);
+        Assert.Contains("gradOutput", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Mismatched_input_lengths_are_refused()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Activations.ReluBackward<float>(new float[5], new float[4], new float[5]));
+        Assert.Equal("gradOutput", e.ParamName);
+    }
+
+    [Fact]
+    public void Empty_input_is_a_no_op()
+    {
+        Activations.Relu<float>([], []);
+        Activations.LeakyReluBackward<Half>([], [], []);
+        Activations.PRelu<double>([], [0, 3], [1.0, 2.0, 3.0], []);
+        Assert.Equal(0.0, Activations.PReluBackward<double>([], [], 0.5, []));
+    }
+
+    [Theory]
+    [InlineData("negativeSlope")]
+    [InlineData("threshold")]
+    [InlineData("value")]
+    [InlineData("minValue")]
+    [InlineData("maxValue")]
+    [InlineData("lower")]
+    [InlineData("upper")]
+    public void Invalid_parameters_are_ArgumentOutOfRangeExceptions_naming_them(string parameter)
+    {
+        var x = new float[4];
+        var y = new float[4];
+        Action act = parameter switch
+        {
+            "negativeSlope" => () => Activations.LeakyRelu<float>(x, double.NaN, y),
+            "threshold" => () => Activations.Threshold<float>(x, double.NaN, 0, y),
+            "value" => () => Activations.Threshold<float>(x, 0, double.NaN, y),
+            "minValue" => () => Activations.Hardtanh<float>(x, 2, 1, y),
+            "maxValue" => () => Activations.Hardtanh<float>(x, -1, double.NaN, y),
+            "lower" => () => Activations.RRelu<float>(x, 0.5, 0.25, y),
+            "upper" => () => Activations.RRelu<float>(x, 0.1, double.NaN, y),
+            _ => throw new ArgumentException(parameter),
+        };
+        var e = Assert.Throws<ArgumentOutOfRangeException>(act);
+        Assert.Equal(parameter, e.ParamName);
+    }
+
+    [Fact]
+    public void Types_other_than_Half_float_and_double_are_refused()
+        => Assert.Throws<NotSupportedException>(() => Activations.Relu<System.Runtime.InteropServices.NFloat>(new System.Runtime.InteropServices.NFloat[4], new System.Runtime.InteropServices.NFloat[4]));
+
+    [Fact]
+    public void Parallelism_settings_are_validated_and_scoped()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => Parallelism.MaxDegreeOfParallelism = 0);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Parallelism.Scope(0));
+        int before = Parallelism.CurrentDegree;
+        using (Parallelism.Scope(1))
+        {
+            Assert.Equal(1, Parallelism.CurrentDegree);
+            using (Parallelism.Scope(3))
+            {
+                Assert.Equal(3, Parallelism.CurrentDegree);
+            }
+            Assert.Equal(1, Parallelism.CurrentDegree);
+        }
+        Assert.Equal(before, Parallelism.CurrentDegree);
+    }
+}
