@@ -36,10 +36,12 @@ public static unsafe class ReluSuite
             .Add("copy, 2 threads", () => Copy2(x, y))
             .Add("3-stream pass, 1 thread", () => ThreeStream(x, g, y, 1))
             .Add("3-stream pass, 2 threads", () => ThreeStream(x, g, y, 2))
+            .Add("Rectifier relu, default", () => Activations.Relu<T>(x, y))
             .Add("Rectifier relu, 1 thread", () => { using (Parallelism.Scope(1)) Activations.Relu<T>(x, y); })
             .Add("Rectifier relu, 2 threads", () => { using (Parallelism.Scope(2)) Activations.Relu<T>(x, y); })
             .Add("TensorPrimitives.Max(x, 0)", () => TensorPrimitives.Max<T>(x, T.Zero, y))
             .Add("scalar loop", () => ScalarLoop(x, y))
+            .Add("Rectifier relu backward, default", () => Activations.ReluBackward<T>(x, g, y))
             .Add("Rectifier relu backward, 1 thread", () => { using (Parallelism.Scope(1)) Activations.ReluBackward<T>(x, g, y); })
             .Add("Rectifier relu backward, 2 threads", () => { using (Parallelism.Scope(2)) Activations.ReluBackward<T>(x, g, y); });
         double seconds = quick ? 0.01 : n >= 1 << 24 ? 0.25 : 0.05;
@@ -55,8 +57,8 @@ public static unsafe class ReluSuite
             double reference = backward ? best3 : bestCopy;
             md.AppendLine(CultureInfo.InvariantCulture, $"| {type} | {Size(n)} | {name} | {bytes / secs / 1e9:F1} | {Time(secs)} | {reference / secs:F2}× best {(backward ? "3-stream" : "copy")} |");
         }
-        double fwdBest = Math.Min(t["Rectifier relu, 1 thread"], t["Rectifier relu, 2 threads"]);
-        double bwdBest = Math.Min(t["Rectifier relu backward, 1 thread"], t["Rectifier relu backward, 2 threads"]);
+        double fwdBest = Math.Min(t["Rectifier relu, default"], Math.Min(t["Rectifier relu, 1 thread"], t["Rectifier relu, 2 threads"]));
+        double bwdBest = Math.Min(t["Rectifier relu backward, default"], Math.Min(t["Rectifier relu backward, 1 thread"], t["Rectifier relu backward, 2 threads"]));
         md.AppendLine(CultureInfo.InvariantCulture,
             $"| {type} | {Size(n)} | **summary** | | | fwd {bestCopy / fwdBest:F2}× copy, {t["TensorPrimitives.Max(x, 0)"] / fwdBest:F2}× TP.Max, bwd {best3 / bwdBest:F2}× 3-stream |");
         Console.Error.WriteLine($"{type} {Size(n)}: fwd {bestCopy / fwdBest:F2}x copy, {t["TensorPrimitives.Max(x, 0)"] / fwdBest:F2}x TP.Max, bwd {best3 / bwdBest:F2}x 3-stream");

@@ -120,7 +120,8 @@ public static class Harness
     public static void LargeAndParallel<T>(Forward<T> forward, Backward<T> backward, Func<T, T> refForward, Func<T, T, T> refBackward, string name, int seed)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int n = (int)(Kernels.Elementwise.NonTemporalThresholdBytes / System.Runtime.CompilerServices.Unsafe.SizeOf<T>()) + 4099;
+        // Forward moves 2 streams: this length is past the non-temporal footprint and the parallel threshold.
+        int n = (int)(Kernels.Elementwise.NonTemporalThresholdBytes / (2 * System.Runtime.CompilerServices.Unsafe.SizeOf<T>())) + 4099;
         T[] x = Numbers.Random<T>(n, seed), g = Numbers.Random<T>(n, seed + 1);
         T[] multi = new T[n], single = new T[n], multiGrad = new T[n], singleGrad = new T[n];
         using (Parallelism.Scope(Math.Max(2, Environment.ProcessorCount)))

@@ -56,12 +56,12 @@ internal static unsafe class ChannelBroadcast
                 if (g == null)
                 {
                     var k = new BinaryKernel<T, PReluPatternOperator<T>>(x, wp, default);
-                    ElementwiseDriver.Run(ref k, dst, s, e, nonTemporal: false);
+                    ElementwiseDriver.Run(k, dst, s, e, nonTemporal: false);
                 }
                 else
                 {
                     var k = new TernaryKernel<T, PReluPatternBackwardOperator<T>>(x, g, wp, default);
-                    ElementwiseDriver.Run(ref k, dst, s, e, nonTemporal: false);
+                    ElementwiseDriver.Run(k, dst, s, e, nonTemporal: false);
                 }
                 s = e;
             }
@@ -76,12 +76,12 @@ internal static unsafe class ChannelBroadcast
             if (g == null)
             {
                 var k = new UnaryKernel<T, LeakyReluOperator<T>>(x, new LeakyReluOperator<T>(weight));
-                ElementwiseDriver.Run(ref k, dst, s, e, nonTemporal: false);
+                ElementwiseDriver.Run(k, dst, s, e, nonTemporal: false);
             }
             else
             {
                 var k = new BinaryKernel<T, LeakyReluBackwardOperator<T>>(x, g, new LeakyReluBackwardOperator<T>(weight));
-                ElementwiseDriver.Run(ref k, dst, s, e, nonTemporal: false);
+                ElementwiseDriver.Run(k, dst, s, e, nonTemporal: false);
             }
             s = e;
         }

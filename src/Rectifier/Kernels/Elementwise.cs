@@ -8,9 +8,10 @@ namespace Rectifier.Kernels;
 /// past <see cref="NonTemporalThresholdBytes"/>, and the hand-off to <see cref="ParallelRunner"/>.</summary>
 internal static unsafe class Elementwise
 {
-    /// <summary>Out-of-place passes whose destination is at least this large bypass the cache when storing:
-    /// measured with bench/Rectifier.Benchmarks (NonTemporal), see docs/PERFORMANCE.md.</summary>
-    public static long NonTemporalThresholdBytes { get; set; } = 24L * 1024 * 1024;
+    /// <summary>Out-of-place passes whose footprint (all streams) is at least this large bypass the cache when
+    /// storing: past the 32 MiB L3 the stores would only evict the inputs. Measured with
+    /// bench/Rectifier.Benchmarks (thresholds), see docs/PERFORMANCE.md.</summary>
+    public static long NonTemporalThresholdBytes { get; set; } = 40L * 1024 * 1024;
 
     public static void Unary<T, TF, TD>(ReadOnlySpan<T> x, Span<T> destination, TF f, TD d, string destinationName = "destination")
         where T : unmanaged where TF : struct, IUnaryOperator<float> where TD : struct, IUnaryOperator<double>
@@ -140,7 +141,7 @@ internal static unsafe class Elementwise
     private static void Execute<T, TK>(T* dst, nint n, int streams, bool inPlace, TK kernel)
         where T : unmanaged where TK : struct, IElementKernel<T, TK>
     {
-        bool nonTemporal = !inPlace && (long)n * sizeof(T) >= NonTemporalThresholdBytes;
+        bool nonTemporal = !inPlace && (long)n * streams * sizeof(T) >= NonTemporalThresholdBytes;
         ParallelRunner.For(n, streams * sizeof(T), new KernelBody<T, TK>(kernel, dst, nonTemporal));
     }
 
@@ -151,11 +152,7 @@ internal static unsafe class Elementwise
     private readonly struct KernelBody<T, TK>(TK kernel, T* dst, bool nonTemporal) : IRangeBody
         where T : unmanaged where TK : struct, IElementKernel<T, TK>
     {
-        public void Run(nint start, nint end)
-        {
-            TK k = kernel;
-            ElementwiseDriver.Run(ref k, dst, start, end, nonTemporal);
-        }
+        public void Run(nint start, nint end) => ElementwiseDriver.Run(kernel, dst, start, end, nonTemporal);
     }
 
     /// <summary>Half: widen a chunk of each input to float, run the float kernel, round once on the way out.</summary>
@@ -175,7 +172,7 @@ internal static unsafe class Elementwise
                 Widen(a, s, fa, len);
                 Widen(b, s, fb, len);
                 Widen(c, s, fc, len);
-                ElementwiseDriver.Run(ref k, fy, 0, len, nonTemporal: false);
+                ElementwiseDriver.Run(k, fy, 0, len, nonTemporal: false);
                 TensorPrimitives.ConvertToHalf(new ReadOnlySpan<float>(fy, len), new Span<Half>(dst + s, len));
             }
         }

@@ -11,21 +11,21 @@ namespace Rectifier.Kernels;
 /// on length, alignment, width or how a caller splits the range.</summary>
 internal static unsafe class ElementwiseDriver
 {
-    public static void Run<T, TK>(ref TK k, T* dst, nint start, nint end, bool nonTemporal)
+    public static void Run<T, TK>(TK k, T* dst, nint start, nint end, bool nonTemporal)
         where T : unmanaged where TK : struct, IElementKernel<T, TK>
     {
         nint n = end - start;
         if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count)
         {
-            Run512(ref k, dst, start, end, nonTemporal);
+            Run512(k, dst, start, end, nonTemporal);
         }
         else if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count)
         {
-            Run256(ref k, dst, start, end, nonTemporal);
+            Run256(k, dst, start, end, nonTemporal);
         }
         else if (Vector128.IsHardwareAccelerated && n >= Vector128<T>.Count)
         {
-            Run128(ref k, dst, start, end, nonTemporal);
+            Run128(k, dst, start, end, nonTemporal);
         }
         else
         {
@@ -40,7 +40,7 @@ internal static unsafe class ElementwiseDriver
     private static nint AlignDown<T>(T* dst, nint i, nint bytes) where T : unmanaged
         => ((nint)dst & (sizeof(T) - 1)) == 0 ? i - (((nint)(dst + i) & (bytes - 1)) / sizeof(T)) : i;
 
-    private static void Run512<T, TK>(ref TK k, T* dst, nint start, nint end, bool nonTemporal)
+    private static void Run512<T, TK>(TK k, T* dst, nint start, nint end, bool nonTemporal)
         where T : unmanaged where TK : struct, IElementKernel<T, TK>
     {
         nint v = Vector512<T>.Count;
@@ -79,7 +79,7 @@ internal static unsafe class ElementwiseDriver
         first.Store(dst + start);
     }
 
-    private static void Run256<T, TK>(ref TK k, T* dst, nint start, nint end, bool nonTemporal)
+    private static void Run256<T, TK>(TK k, T* dst, nint start, nint end, bool nonTemporal)
         where T : unmanaged where TK : struct, IElementKernel<T, TK>
     {
         nint v = Vector256<T>.Count;
@@ -118,7 +118,7 @@ internal static unsafe class ElementwiseDriver
         first.Store(dst + start);
     }
 
-    private static void Run128<T, TK>(ref TK k, T* dst, nint start, nint end, bool nonTemporal)
+    private static void Run128<T, TK>(TK k, T* dst, nint start, nint end, bool nonTemporal)
         where T : unmanaged where TK : struct, IElementKernel<T, TK>
     {
         nint v = Vector128<T>.Count;

@@ -25,9 +25,14 @@ internal static class ParallelRunner
 
     public static void For<TBody>(nint n, long bytesPerElement, TBody body, nint granule = Granule) where TBody : struct, IRangeBody
     {
-        int degree = Math.Min(Parallelism.CurrentDegree, WorkerPool.MaxParts);
         long bytes = n * bytesPerElement;
-        if (degree <= 1 || bytes < ThresholdBytes)
+        if (bytes < ThresholdBytes)
+        {
+            body.Run(0, n);
+            return;
+        }
+        int degree = Math.Min(Parallelism.CurrentDegree, WorkerPool.MaxParts);
+        if (degree <= 1)
         {
             body.Run(0, n);
             return;
