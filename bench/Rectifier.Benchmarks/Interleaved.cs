@@ -19,9 +19,17 @@ public sealed class Interleaved
     {
         var samples = _contenders.ToDictionary(c => c.Name, _ => new List<double>());
         var reps = new Dictionary<string, int>();
+        // Warm up every contender first (tiered JIT, page faults), so calibration sees steady-state code.
+        foreach (var (_, run) in _contenders)
+        {
+            var warm = Stopwatch.StartNew();
+            while (warm.Elapsed.TotalSeconds < Math.Max(0.05, secondsPerSample))
+            {
+                run();
+            }
+        }
         foreach (var (name, run) in _contenders)
         {
-            run();
             var sw = Stopwatch.StartNew();
             int calls = 0;
             while (sw.Elapsed.TotalSeconds < secondsPerSample / 4 || calls < 1)

@@ -1,9 +1,9 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """ReLU forward/backward in NumPy and PyTorch at the sizes of the .NET suite, as GB/s and as a ratio to a copy of the
 same bytes measured in the same process (np.copyto), so the numbers sit next to docs/PERFORMANCE.md's .NET table.
 
 Install: apt-get install python3-numpy python3-torch
-Run:     python3 bench/peers/relu_peers.py [--quick] > peers.md
+Run:     /usr/bin/python3 bench/peers/relu_peers.py [--quick] > peers.md
 Each PyTorch capability (AVX2 default, AVX-512 via ATEN_CPU_CAPABILITY) runs in its own process; the table keeps both,
 and the summary names the faster one.
 """
