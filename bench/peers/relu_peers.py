@@ -27,9 +27,10 @@ def measure(fn, seconds):
     return reps
 
 
-def child(capability, quick):
+def child(capability, threads, quick):
     import numpy as np
     import torch
+    torch.set_num_threads(threads)
     results = []
     sizes = SIZES[:-1] if quick else SIZES
     for n in sizes:
@@ -40,19 +41,15 @@ def child(capability, quick):
             y = np.empty_like(x)
             tx, tg, ty = torch.from_numpy(x), torch.from_numpy(g), torch.from_numpy(y)
             contenders = {}
-            if capability == "default":
-                contenders["numpy copyto"] = (lambda: np.copyto(y, x), 2)
+            contenders["numpy copyto"] = (lambda: np.copyto(y, x), 2)
+            if capability == "default" and threads == 1:
                 contenders["np.maximum(x, 0, out=y)"] = (lambda: np.maximum(x, 0, out=y), 2)
-            for threads in (1, 2):
-                def with_threads(f, t=threads):
-                    def run():
-                        torch.set_num_threads(t)
-                        f()
-                    return run
-                contenders[f"torch.relu(x) [{capability}, {threads}t]"] = (with_threads(lambda: torch.relu(tx)), 2)
-                contenders[f"torch.clamp_min(x, 0, out=y) [{capability}, {threads}t]"] = (with_threads(lambda: torch.clamp_min(tx, 0, out=ty)), 2)
-                contenders[f"threshold_backward(g, x, 0) [{capability}, {threads}t]"] = (with_threads(lambda: torch.ops.aten.threshold_backward(tg, tx, 0)), 3)
-                contenders[f"threshold_backward out= [{capability}, {threads}t]"] = (with_threads(lambda: torch.ops.aten.threshold_backward.grad_input(tg, tx, 0, grad_input=ty)), 3)
+            # One thread count per process: switching torch.set_num_threads between calls resizes its pool each time.
+            tag = f"[{capability}, {threads}t]"
+            contenders[f"torch.relu(x) {tag}"] = (lambda: torch.relu(tx), 2)
+            contenders[f"torch.clamp_min(x, 0, out=y) {tag}"] = (lambda: torch.clamp_min(tx, 0, out=ty), 2)
+            contenders[f"threshold_backward(g, x, 0) {tag}"] = (lambda: torch.ops.aten.threshold_backward(tg, tx, 0), 3)
+            contenders[f"threshold_backward out= {tag}"] = (lambda: torch.ops.aten.threshold_backward.grad_input(tg, tx, 0, grad_input=ty), 3)
             seconds = 0.01 if quick else (0.25 if n >= 1 << 24 else 0.05)
             reps = {k: measure(f, seconds) for k, (f, _) in contenders.items()}
             samples = {k: [] for k in contenders}
@@ -72,16 +69,17 @@ def main():
     quick = "--quick" in sys.argv
     if "--child" in sys.argv:
         cap = sys.argv[sys.argv.index("--child") + 1]
-        print(json.dumps(child(cap, quick)))
+        threads = int(sys.argv[sys.argv.index("--child") + 2])
+        print(json.dumps(child(cap, threads, quick)))
         return
     rows = []
-    for cap in ("default", "avx512"):
+    for cap, threads in (("default", 1), ("default", 2), ("avx512", 1), ("avx512", 2)):
         env = dict(os.environ)
         if cap == "avx512":
             env["ATEN_CPU_CAPABILITY"] = "avx512"
-        out = subprocess.run([sys.executable, __file__, "--child", cap] + (["--quick"] if quick else []),
+        out = subprocess.run([sys.executable, __file__, "--child", cap, str(threads)] + (["--quick"] if quick else []),
                              env=env, check=True, capture_output=True, text=True).stdout
-        rows += json.loads(out)
+        rows += [r for r in json.loads(out) if r["name"] != "numpy copyto" or (cap, threads) == ("default", 1)]
     import numpy, torch
     print(f"NumPy {numpy.__version__}, PyTorch {torch.__version__}; {os.cpu_count()} cores\n")
     print("| type | n | contender | GB/s | time/call | ratio to numpy copy |")
