@@ -22,6 +22,31 @@ public static partial class Activations
     /// <summary>A comparison parameter in the element type, widened to float for Half and float.</summary>
     private static float Bound<T>(double value) => typeof(T) == typeof(Half) ? (float)(Half)value : (float)value;
 
+    /// <summary>Runs a smooth forward: float and Half through double lanes at float precision, double at full.</summary>
+    private static void Smooth<T, TF>(ReadOnlySpan<T> x, Span<T> destination, TF single, TF full) where T : unmanaged where TF : struct, Operators.IUnaryFunction
+        => Elementwise.Unary(x, destination, new Operators.SingleUnary<TF>(single), new Operators.DoubleUnary<TF>(full));
+
+    /// <summary>Runs a smooth backward (first input named <paramref name="xName"/>).</summary>
+    private static void SmoothBackward<T, TF>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradOutput, Span<T> gradInput, TF single, TF full, string xName = "x") where T : unmanaged
+        where TF : struct, Operators.IBinaryFunction
+        => Elementwise.Binary(x, gradOutput, gradInput, new Operators.SingleBinary<TF>(single), new Operators.DoubleBinary<TF>(full), xName);
+
+    /// <summary>A multiplicative parameter in the compute type of <typeparamref name="T"/> (float for Half and float),
+    /// which must be finite there (and non-zero when <paramref name="nonZero"/>).</summary>
+    private static double Coefficient<T>(double value, string paramName, bool nonZero = false)
+    {
+        double converted = typeof(T) == typeof(double) ? value : (float)value;
+        if (!double.IsFinite(converted))
+        {
+            ThrowHelper.OutOfRange(paramName, value, $"'{paramName}' must be finite in the compute type ({(typeof(T) == typeof(double) ? "double" : "float")}).");
+        }
+        if (nonZero && converted == 0)
+        {
+            ThrowHelper.OutOfRange(paramName, value, $"'{paramName}' must not be 0{(value != 0 ? " (it underflows to 0 in float)" : "")}.");
+        }
+        return converted;
+    }
+
     private static void CheckNotNaN(double value, string paramName)
     {
         if (double.IsNaN(value))

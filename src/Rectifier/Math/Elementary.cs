@@ -1,0 +1,324 @@
+using System.Runtime.CompilerServices;
+
+namespace Rectifier.Maths;
+
+/// <summary>How precise a result the caller needs: the polynomial degree follows from it.</summary>
+internal interface IPrecision
+{
+    /// <summary>True for double results (relative error near 2^-53), false for float results (computed in double
+    /// lanes to about 1e-10 relative, far below half a float ULP, so the final rounding is the only visible error).</summary>
+    static abstract bool Full { get; }
+}
+
+/// <summary>Double results.</summary>
+internal readonly struct FullPrecision : IPrecision
+{
+    public static bool Full => true;
+}
+
+/// <summary>Float (and Half) results, computed in double lanes.</summary>
+internal readonly struct SinglePrecision : IPrecision
+{
+    public static bool Full => false;
+}
+
+/// <summary>Vectorised exp, expm1, log1p, erf, erfc, erfcx, tanh and sigmoid, written once over <see cref="ISimd{TV}"/>.
+/// None of them builds on the BCL or TensorPrimitives versions (whose ExpM1/LogP1 cancel and whose vector Tanh
+/// loses the sign of zero).</summary>
+/// <remarks>
+/// <para><b>exp.</b> x = k·ln2 + r with k = round(x/ln2) and ln2 split in two (the high part has trailing zeros, so
+/// k·ln2hi and the subtraction are exact), |r| ≤ ln2/2; e^r = 1 + r + r²·Q(r) with Q fitted by
+/// scripts/fit_coefficients.py; 2^k is applied in two exact steps so that overflow gives ∞ and the subnormal range
+/// is rounded once.</para>
+/// <para><b>expm1.</b> The same reduction; expm1(r) = r + r²·Q(r) keeps full relative accuracy near 0, and
+/// expm1(x) = 2^k·expm1(r) + (2^k − 1) is recombined without cancellation (k &lt; 0: one fused multiply-add with
+/// the exact 2^k − 1; k ≥ 0: (expm1(r) + (1 − 2^−k))·2^k).</para>
+/// <para><b>log1p.</b> u = 1 + x rounded, with its exact rounding error c (two-sum); u = 2^e·m, m ∈ [√½, √2);
+/// log(m) = 2·atanh(f/(2+f)) with f = m − 1 exact, the odd series summed to the needed degree; c/u added back.</para>
+/// <para><b>erf, erfc, erfcx.</b> |u| ≤ 0.75: erf(u) = u·P(u²). Beyond: erfc(u) = e^{−u²}·erfcx(u), where
+/// e^{−u²} is taken from the exact split u² = hi + lo (fused multiply-add), so the tail keeps its relative accuracy
+/// down to the last subnormal, and erfcx is a polynomial in u − 1.625 (u ≤ 2.5) or in 1/u (u &gt; 2.5).</para>
+/// <para><b>tanh</b> = t/(t + 2) with t = expm1(2|x|), sign restored (tanh(−0) = −0). <b>sigmoid</b> from
+/// e = exp(−|x|): 1/(1+e) or e/(1+e), and σ(1 − σ) = e/(1+e)², accurate in both tails.</para>
+/// <para>Measured errors are in docs/ACCURACY.md.</para>
+/// </remarks>
+internal static class Elementary
+{
+    private const double Ln2Hi = 6.93147180369123816490e-01;   // 0x3FE62E42FEE00000: 21 trailing zero bits
+    private const double Ln2Lo = 1.90821492927058770002e-10;
+    private const float Ln2HiF = 0.693145751953125f;          // 0x3F317200
+    private const float Ln2LoF = 1.42860676533018704e-06f;
+    private const double Log2E = 1.4426950408889634;
+    private const double RoundMagic = 6755399441055744.0;       // 1.5·2^52: adding it rounds to an integer
+    private const double RoundMagicF = 12582912.0;              // 1.5·2^23
+    public const double InvSqrt2 = 0.70710678118654752440;
+    public const double InvSqrtPi = 0.56418958354775628695;
+    public const double InvSqrt2Pi = 0.39894228040143267794;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Magic<TV, O>() where TV : struct where O : ISimd<TV> => O.C(O.IsDouble ? RoundMagic : RoundMagicF);
+
+    /// <summary>round(x) to nearest even for |x| &lt; 2^22 (float) or 2^51 (double).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Round<TV, O>(TV x) where TV : struct where O : ISimd<TV>
+        => O.Sub(O.Add(x, Magic<TV, O>()), Magic<TV, O>());
+
+    /// <summary>2^k for an integral k within the normal exponent range.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Pow2<TV, O>(TV k) where TV : struct where O : ISimd<TV>
+    {
+        TV biased = O.IntAdd(O.Add(k, Magic<TV, O>()), O.Bits(O.IsDouble ? 1023 : 127));
+        return O.ShiftLeft(biased, O.IsDouble ? 52 : 23);
+    }
+
+    /// <summary>p·2^k in two exact steps (2^k itself may be out of range; the product is rounded once).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV ScaleTwoSteps<TV, O>(TV p, TV k) where TV : struct where O : ISimd<TV>
+    {
+        TV k1 = Round<TV, O>(O.Mul(k, O.C(0.5)));
+        return O.Mul(O.Mul(p, Pow2<TV, O>(k1)), Pow2<TV, O>(O.Sub(k, k1)));
+    }
+
+    /// <summary>k = round(x/ln2) and r = x − k·ln2 (+ <paramref name="lo"/>), |r| ≤ ln2/2 + |lo|.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Reduce<TV, O>(TV x, TV lo, out TV k) where TV : struct where O : ISimd<TV>
+    {
+        k = Round<TV, O>(O.Mul(x, O.C(Log2E)));
+        TV r = O.Fma(k, O.C(O.IsDouble ? -Ln2Hi : -Ln2HiF), x);
+        r = O.Fma(k, O.C(O.IsDouble ? -Ln2Lo : -Ln2LoF), r);
+        return O.Add(r, lo);
+    }
+
+    /// <summary>expm1(r) = r + r²·Q(r) for |r| ≤ ln2/2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Expm1Reduced<TV, O, P>(TV r) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV q = P.Full ? Polynomials.ExpQFull<TV, O>(r) : Polynomials.ExpQSingle<TV, O>(r);
+        return O.Fma(O.Mul(r, r), q, r);
+    }
+
+    /// <summary>e^x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Exp<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
+        => Exp<TV, O, P>(x, O.C(0));
+
+    /// <summary>e^(hi + lo) for a value given as an unevaluated sum (|lo| ≤ ulp(hi)): the tails of erfc and of the
+    /// Gaussian keep their relative accuracy because x² is passed exactly.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Exp<TV, O, P>(TV hi, TV lo) where TV : struct where O : ISimd<TV> where P : IPrecision
+        => ExpCore<TV, O, P>(hi, lo, O.IsDouble ? -745.2 : -104.0, 0);
+
+    /// <summary>The binary exponent <see cref="ExpTail{TV, O, P}"/> adds: 256 for double results, so that a
+    /// subnormal e^x multiplied by x or divided by (1 + e^x) is rounded once, at the end, by <see cref="Unscale{TV, O, P}"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int TailScale<TV, O, P>() where TV : struct where O : ISimd<TV> where P : IPrecision => O.IsDouble && P.Full ? 256 : 0;
+
+    /// <summary>e^(hi + lo)·2^S with S = <see cref="TailScale{TV, O, P}"/>, for hi ≤ 0 (so it cannot overflow).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ExpTail<TV, O, P>(TV hi, TV lo) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        int scale = TailScale<TV, O, P>();
+        return ExpCore<TV, O, P>(hi, lo, (O.IsDouble ? -745.2 : -104.0) - scale * 0.6931471805599453, scale);
+    }
+
+    /// <summary>Removes the 2^S of <see cref="ExpTail{TV, O, P}"/> (one rounding, into the subnormal range if need be).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Unscale<TV, O, P>(TV v) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        int scale = TailScale<TV, O, P>();
+        return scale == 0 ? v : O.Mul(v, O.C(System.Math.ScaleB(1.0, -scale)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV ExpCore<TV, O, P>(TV hi, TV lo, double bottom, int extra) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        // Clamp so that k stays representable; the clamped ends still overflow to ∞ or round to 0. NaN passes.
+        double top = O.IsDouble ? 709.8 : 88.8;
+        TV outside = O.Or(O.GreaterThan(hi, O.C(top)), O.LessThan(hi, O.C(bottom)));
+        hi = O.Select(O.GreaterThan(hi, O.C(top)), O.C(top), hi);
+        hi = O.Select(O.LessThan(hi, O.C(bottom)), O.C(bottom), hi);
+        lo = O.Select(outside, O.C(0), lo);
+        TV r = Reduce<TV, O>(hi, lo, out TV k);
+        TV p = O.Add(O.C(1), Expm1Reduced<TV, O, P>(r));
+        return ScaleTwoSteps<TV, O>(p, extra == 0 ? k : O.Add(k, O.C(extra)));
+    }
+
+    /// <summary>e^x − 1, accurate relative to the result everywhere (−0 → −0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Expm1<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        // Below the bottom the result rounds to −1; above the top it overflows.
+        double top = O.IsDouble ? 709.8 : 88.8, bottom = O.IsDouble ? -45.0 : -18.0;
+        TV xc = O.Select(O.GreaterThan(x, O.C(top)), O.C(top), x);
+        xc = O.Select(O.LessThan(xc, O.C(bottom)), O.C(bottom), xc);
+        TV r = Reduce<TV, O>(xc, O.C(0), out TV k);
+        TV q = Expm1Reduced<TV, O, P>(r);
+        TV k1 = Round<TV, O>(O.Mul(k, O.C(0.5)));
+        TV s1 = Pow2<TV, O>(k1), s2 = Pow2<TV, O>(O.Sub(k, k1));
+        // k < 0 (k ≥ −65): 2^k·q + (2^k − 1), with 2^k − 1 exact.
+        TV s = O.Mul(s1, s2);
+        TV negative = O.Fma(s, q, O.Sub(s, O.C(1)));
+        // k ≥ 0: (q + (1 − 2^−k))·2^k; 1 − 2^−k is exact up to k = 53 and rounds to 1 beyond.
+        TV kc = O.Select(O.GreaterThan(k, O.C(60)), O.C(60), k);
+        TV positive = O.Mul(O.Mul(O.Add(q, O.Sub(O.C(1), Pow2<TV, O>(O.Neg(kc)))), s1), s2);
+        TV result = O.Select(O.LessThan(k, O.C(0)), negative, positive);
+        return O.Select(O.Equal(x, O.C(0)), x, result);
+    }
+
+    /// <summary>log(1 + x) for x ≥ −1 (−1 → −∞, below → NaN, ±0 → ±0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Log1p<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV one = O.C(1);
+        TV u = O.Add(one, x);
+        // c: the exact rounding error of u = fl(1 + x) (fast two-sum, ordered by magnitude).
+        TV c = O.Select(O.LessThanOrEqual(O.Abs(x), one), O.Add(O.Sub(one, u), x), O.Add(O.Sub(x, u), one));
+        TV f, e;
+        if (O.IsDouble)
+        {
+            // e = exponent of u/√½, m = u·2^−e ∈ [√½, √2)
+            TV t = O.IntAdd(O.IntSub(u, O.Bits(0x3FE6A09E667F3BCDL)), O.Bits(512L << 52));
+            TV eBiased = O.ShiftRightLogical(t, 52);
+            TV eInt = O.IntSub(eBiased, O.Bits(512));
+            TV m = O.IntSub(u, O.ShiftLeft(eInt, 52));
+            f = O.Sub(m, one);
+            e = O.Sub(O.Or(eBiased, O.Bits(0x4330000000000000L)), O.C(4503599627370496.0 + 512));
+        }
+        else
+        {
+            TV t = O.IntAdd(O.IntSub(u, O.Bits(0x3F3504F3)), O.Bits(64L << 23));
+            TV eBiased = O.ShiftRightLogical(t, 23);
+            TV eInt = O.IntSub(eBiased, O.Bits(64));
+            TV m = O.IntSub(u, O.ShiftLeft(eInt, 23));
+            f = O.Sub(m, one);
+            e = O.Sub(O.Or(eBiased, O.Bits(0x4B000000)), O.C(8388608.0 + 64));
+        }
+        TV s = O.Div(f, O.Add(O.C(2), f));
+        TV z = O.Mul(s, s);
+        // R(z) = 2z/3 + 2z²/5 + ... (2·atanh(s) = 2s + s·R), z ≤ 0.0295
+        TV poly;
+        if (P.Full)
+        {
+            poly = O.C(2.0 / 23);
+            for (int j = 21; j >= 3; j -= 2)
+            {
+                poly = O.Fma(poly, z, O.C(2.0 / j));
+            }
+        }
+        else
+        {
+            poly = O.C(2.0 / 15);
+            for (int j = 13; j >= 3; j -= 2)
+            {
+                poly = O.Fma(poly, z, O.C(2.0 / j));
+            }
+        }
+        TV rr = O.Mul(z, poly);
+        TV hfsq = O.Mul(O.C(0.5), O.Mul(f, f));
+        TV tail = O.Fma(e, O.C(O.IsDouble ? Ln2Lo : Ln2LoF), O.Div(c, u));
+        TV inner = O.Sub(hfsq, O.Fma(s, O.Add(hfsq, rr), tail));
+        TV result = O.Fma(e, O.C(O.IsDouble ? Ln2Hi : Ln2HiF), O.Sub(f, inner));
+        result = O.Select(O.Equal(x, O.C(double.PositiveInfinity)), x, result);
+        result = O.Select(O.Equal(x, O.C(-1)), O.C(double.NegativeInfinity), result);
+        result = O.Select(O.LessThan(x, O.C(-1)), O.C(double.NaN), result);
+        return O.Select(O.Equal(x, O.C(0)), x, result);
+    }
+
+    /// <summary>erf(u)/u as a polynomial in z = u² (valid for |u| ≤ 0.75).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ErfOverU<TV, O, P>(TV z) where TV : struct where O : ISimd<TV> where P : IPrecision
+        => P.Full ? Polynomials.ErfSmallFull<TV, O>(z) : Polynomials.ErfSmallSingle<TV, O>(z);
+
+    /// <summary>erfcx(u) = e^{u²}·erfc(u) for u ≥ 0.75 (a smooth, slowly decaying factor ≈ 1/(u√π)).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ErfcxTail<TV, O, P>(TV u) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV far = O.GreaterThan(u, O.C(2.5));
+        TV v = O.Div(O.C(1), u);
+        TV t = O.Select(far, v, O.Sub(u, O.C(1.625)));
+        TV p = P.Full ? Polynomials.ErfcxFull<TV, O>(t, far) : Polynomials.ErfcxSingle<TV, O>(t, far);
+        return O.Select(far, O.Mul(p, O.Mul(v, O.C(InvSqrtPi))), p);
+    }
+
+    /// <summary>erfc(|x|) for |x| ≥ 0.75 as e^{−x²}·erfcx(|x|), with x² split exactly.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV ErfcTail<TV, O, P>(TV a) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        a = O.Select(O.GreaterThan(a, O.C(30)), O.C(30), a);   // erfc(30) underflows in double; keeps x² finite
+        TV hi = O.Mul(a, a);
+        TV lo = O.Fma(a, a, O.Neg(hi));
+        TV g = Exp<TV, O, P>(O.Neg(hi), O.Neg(lo));
+        return O.Mul(g, ErfcxTail<TV, O, P>(O.Select(O.LessThan(a, O.C(0.75)), O.C(0.75), a)));
+    }
+
+    /// <summary>erf(x), odd, ±0 kept.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Erf<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV a = O.Abs(x);
+        TV small = O.Mul(x, ErfOverU<TV, O, P>(O.Mul(x, x)));
+        TV tail = O.Sub(O.C(1), ErfcTail<TV, O, P>(a));
+        tail = O.Xor(tail, O.And(x, O.C(-0.0)));
+        return O.Select(O.LessThanOrEqual(a, O.C(0.75)), small, tail);
+    }
+
+    /// <summary>erfc(x) = 1 − erf(x), accurate relative to the result in the positive tail.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Erfc<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV a = O.Abs(x);
+        TV small = O.Sub(O.C(1), O.Mul(x, ErfOverU<TV, O, P>(O.Mul(x, x))));
+        TV tail = ErfcTail<TV, O, P>(a);
+        tail = O.Select(O.LessThan(x, O.C(0)), O.Sub(O.C(2), tail), tail);
+        return O.Select(O.LessThanOrEqual(a, O.C(0.75)), small, tail);
+    }
+
+    /// <summary>tanh(x) = t/(t + 2), t = expm1(2|x|), with the sign of x (tanh(±0) = ±0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Tanh<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV a = O.Abs(x);
+        double top = O.IsDouble ? 20.0 : 9.5;   // tanh rounds to 1 beyond
+        a = O.Select(O.GreaterThan(a, O.C(top)), O.C(top), a);
+        TV t = Expm1<TV, O, P>(O.Add(a, a));
+        TV y = O.Div(t, O.Add(t, O.C(2)));
+        return O.Xor(y, O.And(x, O.C(-0.0)));
+    }
+
+    /// <summary>e = exp(−|x|): the building block of the logistic function in both tails.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ExpNegAbs<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
+        => Exp<TV, O, P>(O.Neg(O.Abs(x)));
+
+    /// <summary>exp(−|x|)·2^S (see <see cref="ExpTail{TV, O, P}"/>), and e = exp(−|x|) itself in <paramref name="e"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ExpNegAbsScaled<TV, O, P>(TV x, out TV e) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV scaled = ExpTail<TV, O, P>(O.Neg(O.Abs(x)), O.C(0));
+        e = Unscale<TV, O, P>(scaled);
+        return scaled;
+    }
+
+    /// <summary>σ(x) from e = exp(−|x|): 1/(1+e) for x ≥ 0, e/(1+e) below.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV SigmoidFrom<TV, O>(TV x, TV e) where TV : struct where O : ISimd<TV>
+        => O.Div(O.Select(O.LessThan(x, O.C(0)), e, O.C(1)), O.Add(O.C(1), e));
+
+    /// <summary>1 − σ(x) from e = exp(−|x|).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV SigmoidComplementFrom<TV, O>(TV x, TV e) where TV : struct where O : ISimd<TV>
+        => O.Div(O.Select(O.LessThan(x, O.C(0)), O.C(1), e), O.Add(O.C(1), e));
+
+    /// <summary>σ(x)·(1 − σ(x)) = e/(1+e)² from e = exp(−|x|), accurate in both tails.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV SigmoidSlopeFrom<TV, O>(TV e) where TV : struct where O : ISimd<TV>
+    {
+        TV d = O.Add(O.C(1), e);
+        return O.Div(e, O.Mul(d, d));
+    }
+
+    /// <summary>The logistic function σ(x) = 1/(1 + e^−x), without overflow.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Sigmoid<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
+        => SigmoidFrom<TV, O>(x, ExpNegAbs<TV, O, P>(x));
+}

@@ -1,0 +1,96 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using Rectifier.Maths;
+
+namespace Rectifier.Operators;
+
+/// <summary>A smooth activation written once over any lane type (see <see cref="ISimd{TV}"/>). The adapters below
+/// turn it into the per-width operators the drivers run: float data is computed in double lanes at
+/// <see cref="SinglePrecision"/> and rounded once; double data in double lanes at <see cref="FullPrecision"/>.</summary>
+internal interface IUnaryFunction
+{
+    TV Apply<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision;
+}
+
+/// <summary>A smooth backward: (x, gradOutput) → gradInput.</summary>
+internal interface IBinaryFunction
+{
+    TV Apply<TV, O, P>(TV x, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision;
+}
+
+/// <summary>Float data: widened to double, computed, rounded once.</summary>
+internal readonly struct SingleUnary<TF>(TF f) : IUnaryOperator<float> where TF : struct, IUnaryFunction
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float Invoke(float x) => (float)f.Apply<double, D1, SinglePrecision>(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector128<float> Invoke(Vector128<float> x)
+    {
+        (Vector128<double> lo, Vector128<double> hi) = Vector128.Widen(x);
+        return Vector128.Narrow(f.Apply<Vector128<double>, D128, SinglePrecision>(lo), f.Apply<Vector128<double>, D128, SinglePrecision>(hi));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<float> Invoke(Vector256<float> x)
+    {
+        (Vector256<double> lo, Vector256<double> hi) = Vector256.Widen(x);
+        return Vector256.Narrow(f.Apply<Vector256<double>, D256, SinglePrecision>(lo), f.Apply<Vector256<double>, D256, SinglePrecision>(hi));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector512<float> Invoke(Vector512<float> x)
+    {
+        (Vector512<double> lo, Vector512<double> hi) = Vector512.Widen(x);
+        return Vector512.Narrow(f.Apply<Vector512<double>, D512, SinglePrecision>(lo), f.Apply<Vector512<double>, D512, SinglePrecision>(hi));
+    }
+}
+
+/// <summary>Double data at full precision.</summary>
+internal readonly struct DoubleUnary<TF>(TF f) : IUnaryOperator<double> where TF : struct, IUnaryFunction
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public double Invoke(double x) => f.Apply<double, D1, FullPrecision>(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector128<double> Invoke(Vector128<double> x) => f.Apply<Vector128<double>, D128, FullPrecision>(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector256<double> Invoke(Vector256<double> x) => f.Apply<Vector256<double>, D256, FullPrecision>(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector512<double> Invoke(Vector512<double> x) => f.Apply<Vector512<double>, D512, FullPrecision>(x);
+}
+
+/// <summary>Float backward: both inputs widened, computed in double, rounded once.</summary>
+internal readonly struct SingleBinary<TF>(TF f) : IBinaryOperator<float> where TF : struct, IBinaryFunction
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float Invoke(float x, float g) => (float)f.Apply<double, D1, SinglePrecision>(x, g);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector128<float> Invoke(Vector128<float> x, Vector128<float> g)
+    {
+        (Vector128<double> xl, Vector128<double> xh) = Vector128.Widen(x);
+        (Vector128<double> gl, Vector128<double> gh) = Vector128.Widen(g);
+        return Vector128.Narrow(f.Apply<Vector128<double>, D128, SinglePrecision>(xl, gl), f.Apply<Vector128<double>, D128, SinglePrecision>(xh, gh));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<float> Invoke(Vector256<float> x, Vector256<float> g)
+    {
+        (Vector256<double> xl, Vector256<double> xh) = Vector256.Widen(x);
+        (Vector256<double> gl, Vector256<double> gh) = Vector256.Widen(g);
+        return Vector256.Narrow(f.Apply<Vector256<double>, D256, SinglePrecision>(xl, gl), f.Apply<Vector256<double>, D256, SinglePrecision>(xh, gh));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector512<float> Invoke(Vector512<float> x, Vector512<float> g)
+    {
+        (Vector512<double> xl, Vector512<double> xh) = Vector512.Widen(x);
+        (Vector512<double> gl, Vector512<double> gh) = Vector512.Widen(g);
+        return Vector512.Narrow(f.Apply<Vector512<double>, D512, SinglePrecision>(xl, gl), f.Apply<Vector512<double>, D512, SinglePrecision>(xh, gh));
+    }
+}
+
+/// <summary>Double backward at full precision.</summary>
+internal readonly struct DoubleBinary<TF>(TF f) : IBinaryOperator<double> where TF : struct, IBinaryFunction
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public double Invoke(double x, double g) => f.Apply<double, D1, FullPrecision>(x, g);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector128<double> Invoke(Vector128<double> x, Vector128<double> g) => f.Apply<Vector128<double>, D128, FullPrecision>(x, g);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector256<double> Invoke(Vector256<double> x, Vector256<double> g) => f.Apply<Vector256<double>, D256, FullPrecision>(x, g);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector512<double> Invoke(Vector512<double> x, Vector512<double> g) => f.Apply<Vector512<double>, D512, FullPrecision>(x, g);
+}

@@ -1,0 +1,469 @@
+using System.Runtime.CompilerServices;
+using Rectifier.Maths;
+using E = Rectifier.Maths.Elementary;
+
+namespace Rectifier.Operators;
+
+// The smooth family (SPEC.md): each forward and backward written once over any lane type. Comments give the formula
+// as evaluated; the reasons (which form avoids which cancellation) are in docs/ACCURACY.md.
+
+/// <summary>Lanes helpers shared by the smooth functions.</summary>
+internal static class Lanes
+{
+    /// <summary>x with its magnitude limited to <paramref name="limit"/> (NaN passes): keeps x·0 finite where a
+    /// factor underflows, so a limit (0 or 1) comes out instead of ∞·0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ClampMagnitude<TV, O>(TV x, double limit) where TV : struct where O : ISimd<TV>
+    {
+        TV big = O.GreaterThan(O.Abs(x), O.C(limit));
+        return O.Select(big, O.Xor(O.C(limit), O.And(x, O.C(-0.0))), x);
+    }
+
+    /// <summary>For double results: whether any lane lies in [from, to] around a zero x0 = hi + lo of a derivative,
+    /// where the derivative is taken as (x − x0)·H(x − centre) instead of the cancelling direct sum. Gives x − x0
+    /// (exact subtraction of hi: x is within a factor 2 of it), x − centre and the lane mask.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool NearRoot<TV, O, P>(TV x, double hi, double lo, double from, double to, double centre, out TV r, out TV t, out TV near)
+        where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        if (!P.Full)
+        {
+            r = t = near = default;
+            return false;
+        }
+        near = O.And(O.LessThanOrEqual(O.C(from), x), O.LessThanOrEqual(x, O.C(to)));
+        r = O.Sub(O.Sub(x, O.C(hi)), O.C(lo));
+        t = O.Sub(x, O.C(centre));
+        return O.Any(near);
+    }
+
+    /// <summary>−0.0 where x = −∞ (the limit of x·f(x) when f decays faster than x grows), else y.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV NegativeInfinityToNegativeZero<TV, O>(TV x, TV y) where TV : struct where O : ISimd<TV>
+        => O.Select(O.Equal(x, O.C(double.NegativeInfinity)), O.C(-0.0), y);
+}
+
+/// <summary>elu, selu and celu: <c>x &gt; 0 ? scale·x : negCoef·expm1(x/divisor)</c>.</summary>
+internal readonly struct EluFunction(double scale, double negCoef, double divisor) : IUnaryFunction
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV t = divisor == 1 ? x : O.Div(x, O.C(divisor));
+        TV negative = O.Mul(O.C(negCoef), E.Expm1<TV, O, P>(t));
+        return O.Select(O.GreaterThan(x, O.C(0)), O.Mul(O.C(scale), x), negative);
+    }
+}
+
+/// <summary>elu/selu/celu backward from x: <c>x &gt; 0 ? g·scale : g·gradCoef·exp(x/divisor)</c>.</summary>
+internal readonly struct EluBackwardFunction(double scale, double gradCoef, double divisor) : IBinaryFunction
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TV, O, P>(TV x, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV t = divisor == 1 ? x : O.Div(x, O.C(divisor));
+        TV slope = O.Mul(O.C(gradCoef), E.Exp<TV, O, P>(t));
+        return O.Mul(g, O.Select(O.GreaterThan(x, O.C(0)), O.C(scale), slope));
+    }
+}
+
+/// <summary>elu/selu/celu backward from the output y: <c>y &gt; 0 ? g·scale : g·(y + negCoef)/divisor</c>
+/// (as accurate as y is: near saturation y + negCoef cancels).</summary>
+internal readonly struct EluBackwardFromOutputFunction(double scale, double negCoef, double divisor) : IBinaryFunction
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TV, O, P>(TV y, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV slope = O.Add(y, O.C(negCoef));
+        slope = divisor == 1 ? slope : O.Div(slope, O.C(divisor));
+        return O.Mul(g, O.Select(O.GreaterThan(y, O.C(0)), O.C(scale), slope));
+    }
+}
+
+/// <summary>Φ(x) and the Gaussian density φ(x) for gelu, with e^{−x²/2} from the exact split of x².</summary>
+internal static class Gaussian
+{
+    private const double SmallLimit = 1.0606601717798212;   // 0.75·√2: below, Φ = ½ + ½·erf(x/√2) by polynomial
+
+    /// <summary>For x clamped to |x| ≤ 40 by the caller: whether |x| is in the polynomial range, Φ there
+    /// (<paramref name="cdfSmall"/>), Φ(−|x|)·2^S (<paramref name="lowerScaled"/>) and φ(x)·2^S
+    /// (<paramref name="densityScaled"/>), S = <see cref="E.TailScale{TV, O, P}"/>: scaled, so that x·Φ(x) and
+    /// Φ + x·φ are rounded once even where they are subnormal.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Parts<TV, O, P>(TV x, out TV cdfSmall, out TV lowerScaled, out TV densityScaled)
+        where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV hi = O.Mul(x, x);
+        TV lo = O.Fma(x, x, O.Neg(hi));
+        TV gauss = E.ExpTail<TV, O, P>(O.Mul(hi, O.C(-0.5)), O.Mul(lo, O.C(-0.5)));   // e^{−x²/2}·2^S
+        densityScaled = O.Mul(gauss, O.C(E.InvSqrt2Pi));
+        TV a = O.Abs(x);
+        TV small = O.LessThanOrEqual(a, O.C(SmallLimit));
+        TV u = O.Mul(x, O.C(E.InvSqrt2));
+        cdfSmall = O.Fma(O.Mul(u, O.C(0.5)), E.ErfOverU<TV, O, P>(O.Mul(hi, O.C(0.5))), O.C(0.5));
+        if (!O.Any(O.GreaterThan(a, O.C(SmallLimit))))
+        {
+            lowerScaled = O.C(0);
+            return small;
+        }
+        // Φ(−|x|) = ½·erfc(|x|/√2) = ½·e^{−x²/2}·erfcx(|x|/√2)
+        TV ua = O.Select(small, O.C(0.75), O.Mul(a, O.C(E.InvSqrt2)));
+        lowerScaled = O.Mul(O.Mul(gauss, O.C(0.5)), E.ErfcxTail<TV, O, P>(ua));
+        return small;
+    }
+}
+
+/// <summary>gelu (erf): <c>x·Φ(x)</c>; gelu(−∞) = −0.</summary>
+internal readonly struct GeluFunction : IUnaryFunction
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV xc = Lanes.ClampMagnitude<TV, O>(x, 40);
+        TV small = Gaussian.Parts<TV, O, P>(xc, out TV cdfSmall, out TV lowerScaled, out _);
+        TV negative = E.Unscale<TV, O, P>(O.Mul(xc, lowerScaled));
+        TV positive = O.Mul(x, O.Sub(O.C(1), E.Unscale<TV, O, P>(lowerScaled)));
+        TV y = O.Select(small, O.Mul(x, cdfSmall), O.Select(O.LessThan(x, O.C(0)), negative, positive));
+        return Lanes.NegativeInfinityToNegativeZero<TV, O>(x, y);
+    }
+}
+
+/// <summary>gelu (erf) backward: <c>g·(Φ(x) + x·φ(x))</c>, always at full internal precision (the sum cancels
+/// near its zero at x ≈ −0.7518).</summary>
+internal readonly struct GeluBackwardFunction : IBinaryFunction
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TV, O, P>(TV x, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV xc = Lanes.ClampMagnitude<TV, O>(x, 40);
+        TV small = Gaussian.Parts<TV, O, FullPrecision>(xc, out TV cdfSmall, out TV lowerScaled, out TV densityScaled);
+        TV density = E.Unscale<TV, O, FullPrecision>(densityScaled);
+        TV negative = E.Unscale<TV, O, FullPrecision>(O.Fma(xc, densityScaled, lowerScaled));
+        TV positive = O.Fma(xc, density, O.Sub(O.C(1), E.Unscale<TV, O, FullPrecision>(lowerScaled)));
+        TV d = O.Select(small, O.Fma(xc, density, cdfSmall), O.Select(O.LessThan(x, O.C(0)), negative, positive));
+        if (Lanes.NearRoot<TV, O, P>(x, Polynomials.GeluRootHi, Polynomials.GeluRootLo, Polynomials.GeluRootFrom,
+            Polynomials.GeluRootTo, Polynomials.GeluRootCentre, out TV r, out TV t, out TV near))
+        {
+            d = O.Select(near, O.Mul(r, Polynomials.GeluSlopeNearRoot<TV, O>(t)), d);
+        }
+        return O.Mul(g, d);
+    }
+}
+
+/// <summary>The argument 2z = 2·√(2/π)·(x + 0.044715·x³) of gelu (tanh), as hi + lo: at full precision the
+/// products are compensated, so e^{−|2z|} keeps its relative accuracy in the tail (gelu_tanh(−10) ≈ 1e−37).</summary>
+internal static class GeluTanhArgument
+{
+    private const double Kappa = 0.044715, KappaLo = 2.1960211427085595e-18;
+    private const double TwoBeta = 1.5957691216057308, TwoBetaLo = -9.96930880911092e-17;   // 2·√(2/π)
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Compute<TV, O, P>(TV x, out TV lo) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV x2 = O.Mul(x, x);
+        if (!P.Full)
+        {
+            lo = O.C(0);
+            return O.Mul(O.Mul(O.C(TwoBeta), x), O.Fma(O.C(Kappa), x2, O.C(1)));
+        }
+        TV x2l = O.Fma(x, x, O.Neg(x2));
+        TV ah = O.Mul(O.C(Kappa), x2);
+        TV al = O.Add(O.Fma(O.C(Kappa), x2, O.Neg(ah)), O.Fma(O.C(Kappa), x2l, O.Mul(O.C(KappaLo), x2)));
+        TV bh = O.Add(O.C(1), ah);                                   // two-sum 1 + ah
+        TV bv = O.Sub(bh, ah);
+        TV bl = O.Add(O.Add(O.Sub(O.C(1), bv), O.Sub(ah, O.Sub(bh, bv))), al);
+        TV ph = O.Mul(x, bh);
+        TV pl = O.Fma(x, bl, O.Fma(x, bh, O.Neg(ph)));
+        TV zh = O.Mul(O.C(TwoBeta), ph);
+        lo = O.Add(O.Fma(O.C(TwoBeta), ph, O.Neg(zh)), O.Fma(O.C(TwoBeta), pl, O.Mul(O.C(TwoBetaLo), ph)));
+        return zh;
+    }
+
+    /// <summary>e^{−|z|}·2^S for z = hi + lo (see <see cref="E.ExpTail{TV, O, P}"/>), and e^{−|z|} in <paramref name="e"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ExpNegAbsScaled<TV, O, P>(TV hi, TV lo, out TV e) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV negative = O.LessThan(hi, O.C(0));
+        TV scaled = E.ExpTail<TV, O, P>(O.Select(negative, hi, O.Neg(hi)), O.Select(negative, lo, O.Neg(lo)));
+        e = E.Unscale<TV, O, P>(scaled);
+        return scaled;
+    }
+}
+
+/// <summary>gelu (tanh): <c>½x(1 + tanh(z)) = x·σ(2z)</c>, z = √(2/π)(x + 0.044715x³).</summary>
+internal readonly struct GeluTanhFunction : IUnaryFunction
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV xc = Lanes.ClampMagnitude<TV, O>(x, 1e10);
+        TV z = GeluTanhArgument.Compute<TV, O, P>(xc, out TV lo);
+        TV es = GeluTanhArgument.ExpNegAbsScaled<TV, O, P>(z, lo, out TV e);
+        TV d = O.Add(O.C(1), e);
+        TV negative = E.Unscale<TV, O, P>(O.Div(O.Mul(x, es), d));
+        TV y = O.Select(O.LessThan(x, O.C(0)), negative, O.Div(x, d));
+        return Lanes.NegativeInfinityToNegativeZero<TV, O>(x, y);
+    }
+}
+
+/// <summary>gelu (tanh) backward: <c>g·(σ(2z) + 2x·σ(2z)(1 − σ(2z))·√(2/π)(1 + 3·0.044715x²))</c>, at full
+/// internal precision (the sum cancels near its zero).</summary>
+internal readonly struct GeluTanhBackwardFunction : IBinaryFunction
+{
+    private const double Beta = 0.7978845608028654, ThreeKappaBeta = 0.10703222440890037;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TV, O, P>(TV x, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV xc = Lanes.ClampMagnitude<TV, O>(x, 1e10);
+        TV z = GeluTanhArgument.Compute<TV, O, FullPrecision>(xc, out TV lo);
+        TV es = GeluTanhArgument.ExpNegAbsScaled<TV, O, FullPrecision>(z, lo, out TV e);
+        TV den = O.Add(O.C(1), e);
+        TV inner = O.Fma(O.C(ThreeKappaBeta), O.Mul(xc, xc), O.C(Beta));
+        TV twoXInner = O.Mul(O.Add(xc, xc), inner);
+        // z < 0: σ = e/d, σ(1−σ) = e/d² — both scaled; z ≥ 0: σ = 1/d, σ(1−σ) = e/d²
+        TV slopeScaled = O.Div(es, O.Mul(den, den));
+        TV negative = E.Unscale<TV, O, FullPrecision>(O.Fma(twoXInner, slopeScaled, O.Div(es, den)));
+        TV second = O.Mul(twoXInner, E.Unscale<TV, O, FullPrecision>(slopeScaled));
+        second = O.Select(O.Equal(e, O.C(0)), O.C(0), second);
+        TV positive = O.Add(O.Div(O.C(1), den), second);
+        TV d = O.Select(O.LessThan(z, O.C(0)), negative, positive);
+        if (Lanes.NearRoot<TV, O, P>(x, Polynomials.GeluTanhRootHi, Polynomials.GeluTanhRootLo, Polynomials.GeluTanhRootFrom,
+            Polynomials.GeluTanhRootTo, Polynomials.GeluTanhRootCentre, out TV r, out TV t, out TV near))
+        {
+            d = O.Select(near, O.Mul(r, Polynomials.GeluTanhSlopeNearRoot<TV, O>(t)), d);
+        }
+        return O.Mul(g, d);
+    }
+}
+
+/// <summary>silu: <c>x·σ(x)</c> = x/(1 + e^{−x}) or x·e^{x}/(1 + e^{x}); silu(−∞) = −0.</summary>
+internal readonly struct SiluFunction : IUnaryFunction
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV es = E.ExpNegAbsScaled<TV, O, P>(x, out TV e);
+        TV d = O.Add(O.C(1), e);
+        TV negative = E.Unscale<TV, O, P>(O.Div(O.Mul(x, es), d));
+        TV y = O.Select(O.LessThan(x, O.C(0)), negative, O.Div(x, d));
+        return Lanes.NegativeInfinityToNegativeZero<TV, O>(x, y);
+    }
+}
+
+/// <summary>silu backward: <c>g·σ(x)·(1 + x·(1 − σ(x)))</c>, σ and 1 − σ from e^{−|x|}, at full internal
+/// precision (the bracket cancels near x ≈ −1.2785).</summary>
+internal readonly struct SiluBackwardFunction : IBinaryFunction
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TV, O, P>(TV x, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV xc = Lanes.ClampMagnitude<TV, O>(x, 1e300);
+        TV es = E.ExpNegAbsScaled<TV, O, FullPrecision>(x, out TV e);
+        TV c = O.Div(O.C(1), O.Add(O.C(1), e));   // 1/(1 + e)
+        // x < 0: σ = e·c, 1 − σ = c; x ≥ 0: σ = c, 1 − σ = e·c
+        TV negative = E.Unscale<TV, O, FullPrecision>(O.Mul(O.Mul(es, c), O.Fma(xc, c, O.C(1))));
+        TV positive = O.Mul(c, O.Fma(xc, O.Mul(e, c), O.C(1)));
+        TV d = O.Select(O.LessThan(x, O.C(0)), negative, positive);
+        if (Lanes.NearRoot<TV, O, P>(x, Polynomials.SiluRootHi, Polynomials.SiluRootLo, Polynomials.SiluRootFrom,
+            Polynomials.SiluRootTo, Polynomials.SiluRootCentre, out TV r, out TV t, out TV near))
+        {
+            d = O.Select(near, O.Mul(r, Polynomials.SiluSlopeNearRoot<TV, O>(t)), d);
+        }
+        return O.Mul(g, d);
+    }
+}
+
+/// <summary>mish: <c>x·tanh(softplus(x))</c> with tanh(log(1 + eˣ)) written as a ratio of polynomials in
+/// e = e^{−|x|}: x ≥ 0: (1 + 2e)/(1 + 2e + 2e²); x &lt; 0: e(e + 2)/(e(e + 2) + 2).</summary>
+internal static class MishParts
+{
+    /// <summary>The numerator (scaled by 2^S where x &lt; 0) and the denominator of tanh(softplus(x)).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Numerator<TV, O>(TV x, TV e, TV es, TV positive, out TV denominator) where TV : struct where O : ISimd<TV>
+    {
+        TV twoE = O.Add(e, e);
+        TV ePlus2 = O.Add(e, O.C(2));
+        denominator = O.Select(positive, O.Fma(twoE, e, O.Add(O.C(1), twoE)), O.Fma(e, ePlus2, O.C(2)));
+        return O.Select(positive, O.Add(O.C(1), twoE), O.Mul(es, ePlus2));
+    }
+}
+
+/// <summary>mish forward; mish(−∞) = −0.</summary>
+internal readonly struct MishFunction : IUnaryFunction
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV es = E.ExpNegAbsScaled<TV, O, P>(x, out TV e);
+        TV positive = O.LessThanOrEqual(O.C(0), x);
+        TV numerator = MishParts.Numerator<TV, O>(x, e, es, positive, out TV den);
+        TV y = O.Div(O.Mul(x, numerator), den);
+        y = O.Select(positive, y, E.Unscale<TV, O, P>(y));
+        return Lanes.NegativeInfinityToNegativeZero<TV, O>(x, y);
+    }
+}
+
+/// <summary>mish backward: <c>g·(tanh(sp) + x·σ(x)·(1 − tanh²(sp)))</c>, where σ(1 − tanh²(sp)) =
+/// 4·A·(1 + e)/den² (A = e² for x ≥ 0, e below) has no cancellation; at full internal precision (the sum
+/// cancels near x ≈ −1.1924).</summary>
+internal readonly struct MishBackwardFunction : IBinaryFunction
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TV, O, P>(TV x, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV xc = Lanes.ClampMagnitude<TV, O>(x, 1e300);
+        TV es = E.ExpNegAbsScaled<TV, O, FullPrecision>(x, out TV e);
+        TV positive = O.LessThanOrEqual(O.C(0), x);
+        TV numerator = MishParts.Numerator<TV, O>(x, e, es, positive, out TV den);
+        TV a = O.Select(positive, O.Mul(e, e), es);
+        TV slope = O.Div(O.Mul(O.Mul(O.C(4), a), O.Add(O.C(1), e)), O.Mul(den, den));
+        TV d = O.Fma(xc, slope, O.Div(numerator, den));
+        d = O.Select(positive, d, E.Unscale<TV, O, FullPrecision>(d));
+        if (Lanes.NearRoot<TV, O, P>(x, Polynomials.MishRootHi, Polynomials.MishRootLo, Polynomials.MishRootFrom,
+            Polynomials.MishRootTo, Polynomials.MishRootCentre, out TV r, out TV t, out TV near))
+        {
+            d = O.Select(near, O.Mul(r, Polynomials.MishSlopeNearRoot<TV, O>(t)), d);
+        }
+        return O.Mul(g, d);
+    }
+}
+
+/// <summary>softplus: <c>β·x &gt; threshold ? x : (max(t, 0) + log1p(e^{−|t|}))/β</c>, t = β·x carried as hi + lo,
+/// so the result is finite wherever the true value is, for any β.</summary>
+internal readonly struct SoftplusFunction(double beta, double threshold) : IUnaryFunction
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV b = O.C(beta);
+        TV t = O.Mul(b, x);
+        TV tl = O.Select(O.Equal(O.Abs(t), O.C(double.PositiveInfinity)), O.C(0), O.Fma(b, x, O.Neg(t)));
+        TV negative = O.LessThan(t, O.C(0));
+        TV e = E.Exp<TV, O, P>(O.Select(negative, t, O.Neg(t)), O.Select(negative, tl, O.Neg(tl)));
+        TV l = E.Log1p<TV, O, P>(e);
+        TV sp = O.Select(negative, l, O.Add(t, O.Add(tl, l)));
+        TV y = O.Div(sp, b);
+        return O.Select(O.GreaterThan(t, O.C(threshold)), x, y);
+    }
+}
+
+/// <summary>softplus backward: <c>β·x &gt; threshold ? g : g·σ(β·x)</c>.</summary>
+internal readonly struct SoftplusBackwardFunction(double beta, double threshold) : IBinaryFunction
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TV, O, P>(TV x, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV b = O.C(beta);
+        TV t = O.Mul(b, x);
+        TV tl = O.Select(O.Equal(O.Abs(t), O.C(double.PositiveInfinity)), O.C(0), O.Fma(b, x, O.Neg(t)));
+        TV negative = O.LessThan(t, O.C(0));
+        TV e = E.Exp<TV, O, P>(O.Select(negative, t, O.Neg(t)), O.Select(negative, tl, O.Neg(tl)));
+        TV s = E.SigmoidFrom<TV, O>(t, e);
+        return O.Select(O.GreaterThan(t, O.C(threshold)), g, O.Mul(g, s));
+    }
+}
+
+/// <summary>hardswish: <c>x·min(max(x + 3, 0), 6)/6</c>; 0 (−0 for negative x) at and below −3, −∞ included.</summary>
+internal readonly struct HardswishFunction : IUnaryFunction
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV t = O.Add(x, O.C(3));
+        t = O.Select(O.GreaterThan(t, O.C(6)), O.C(6), t);
+        TV y = O.Select(O.LessThan(x, O.C(3)), O.Div(O.Mul(x, t), O.C(6)), x);
+        return O.Select(O.LessThanOrEqual(x, O.C(-3)), O.C(-0.0), y);
+    }
+}
+
+/// <summary>hardswish backward: <c>x ≤ −3 ? 0 : x &lt; 3 ? g·(x + 1.5)/3 : g</c> ((x + 1.5) is exact near the
+/// zero of the slope at −1.5, where x/3 + 0.5 would cancel); NaN → NaN.</summary>
+internal readonly struct HardswishBackwardFunction : IBinaryFunction
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TV, O, P>(TV x, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV middle = O.Mul(g, O.Div(O.Add(x, O.C(1.5)), O.C(3)));
+        TV result = O.Select(O.LessThan(x, O.C(3)), middle, g);
+        result = O.Select(O.LessThanOrEqual(x, O.C(-3)), O.C(0), result);
+        return O.Select(O.IsNaN(x), x, result);
+    }
+}
+
+/// <summary>hardsigmoid: <c>min(max(x + 3, 0), 6)/6</c>.</summary>
+internal readonly struct HardsigmoidFunction : IUnaryFunction
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV t = O.Add(x, O.C(3));
+        t = O.Select(O.LessThan(t, O.C(0)), O.C(0), t);
+        t = O.Select(O.GreaterThan(t, O.C(6)), O.C(6), t);
+        return O.Div(t, O.C(6));
+    }
+}
+
+/// <summary>hardsigmoid backward: <c>−3 &lt; x &lt; 3 ? g/6 : 0</c>; NaN → NaN.</summary>
+internal readonly struct HardsigmoidBackwardFunction : IBinaryFunction
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TV, O, P>(TV x, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV inside = O.And(O.LessThan(O.C(-3), x), O.LessThan(x, O.C(3)));
+        TV result = O.Select(inside, O.Div(g, O.C(6)), O.C(0));
+        return O.Select(O.IsNaN(x), x, result);
+    }
+}
+
+/// <summary>sigmoid: σ(x) from e^{−|x|}.</summary>
+internal readonly struct SigmoidFunction : IUnaryFunction
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
+        => E.Sigmoid<TV, O, P>(x);
+}
+
+/// <summary>sigmoid backward from x: <c>g·e/(1 + e)²</c>, e = e^{−|x|}.</summary>
+internal readonly struct SigmoidBackwardFunction : IBinaryFunction
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TV, O, P>(TV x, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision
+        => O.Mul(g, E.SigmoidSlopeFrom<TV, O>(E.ExpNegAbs<TV, O, P>(x)));
+}
+
+/// <summary>sigmoid backward from the output y (PyTorch's form): <c>g·(1 − y)·y</c>.</summary>
+internal readonly struct SigmoidBackwardFromOutputFunction : IBinaryFunction
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TV, O, P>(TV y, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision
+        => O.Mul(g, O.Mul(O.Sub(O.C(1), y), y));
+}
+
+/// <summary>tanh, sign of ±0 kept.</summary>
+internal readonly struct TanhFunction : IUnaryFunction
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
+        => E.Tanh<TV, O, P>(x);
+}
+
+/// <summary>tanh backward from x: <c>g·4e/(1 + e)²</c>, e = e^{−2|x|}: positive while representable.</summary>
+internal readonly struct TanhBackwardFunction : IBinaryFunction
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TV, O, P>(TV x, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV a = O.Abs(x);
+        TV e = E.Exp<TV, O, P>(O.Neg(O.Add(a, a)));
+        return O.Mul(g, O.Mul(O.C(4), E.SigmoidSlopeFrom<TV, O>(e)));
+    }
+}
+
+/// <summary>tanh backward from the output y (PyTorch's form): <c>g·(1 − y)(1 + y)</c>.</summary>
+internal readonly struct TanhBackwardFromOutputFunction : IBinaryFunction
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TV, O, P>(TV y, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision
+        => O.Mul(g, O.Mul(O.Sub(O.C(1), y), O.Add(O.C(1), y)));
+}

@@ -1,0 +1,135 @@
+using System.Numerics;
+using R = Rectifier.Tests.SmoothReference;
+
+namespace Rectifier.Tests;
+
+/// <summary>One smooth function (with fixed parameters): the library's forward and backward at any element type,
+/// and independent double references for its value and derivative at finite inputs.</summary>
+public abstract class SmoothCase
+{
+    public abstract string Name { get; }
+    public abstract void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>;
+    public abstract void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, Span<T> gi) where T : unmanaged, IFloatingPointIeee754<T>;
+    public abstract double Value(double x);
+    public abstract double Slope(double x);
+    public override string ToString() => Name;
+
+    public static readonly SmoothCase[] All =
+    [
+        new Elu(1.0, "elu"), new Elu(0.5, "elu_a0.5"), new Selu(), new Celu(1.0, "celu"), new Celu(2.0, "celu_a2"),
+        new Gelu(), new GeluTanh(), new Silu(), new Mish(), new Softplus(1.0, "softplus"), new Softplus(8.0, "softplus_b8"),
+        new Hardswish(), new Hardsigmoid(), new Sigmoid(), new Tanh(),
+    ];
+
+    public static IEnumerable<object[]> Names => All.Select(c => new object[] { c.Name });
+
+    public static SmoothCase Get(string name) => All.Single(c => c.Name == name);
+
+    private sealed class Elu(double alpha, string name) : SmoothCase
+    {
+        public override string Name => name;
+        public override void Forward<T>(ReadOnlySpan<T> x, Span<T> y) => Activations.Elu(x, alpha, y);
+        public override void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, Span<T> gi) => Activations.EluBackward(x, g, gi, alpha);
+        public override double Value(double x) => x > 0 ? x : alpha * R.Expm1(x);
+        public override double Slope(double x) => x > 0 ? 1 : alpha * Math.Exp(x);
+    }
+
+    private sealed class Selu : SmoothCase
+    {
+        public override string Name => "selu";
+        public override void Forward<T>(ReadOnlySpan<T> x, Span<T> y) => Activations.Selu(x, y);
+        public override void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, Span<T> gi) => Activations.SeluBackward(x, g, gi);
+        public override double Value(double x) => R.SeluScale * (x > 0 ? x : R.SeluAlpha * R.Expm1(x));
+        public override double Slope(double x) => R.SeluScale * (x > 0 ? 1 : R.SeluAlpha * Math.Exp(x));
+    }
+
+    private sealed class Celu(double alpha, string name) : SmoothCase
+    {
+        public override string Name => name;
+        public override void Forward<T>(ReadOnlySpan<T> x, Span<T> y) => Activations.Celu(x, alpha, y);
+        public override void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, Span<T> gi) => Activations.CeluBackward(x, g, gi, alpha);
+        public override double Value(double x) => Math.Max(0, x) + Math.Min(0, alpha * R.Expm1(x / alpha));
+        public override double Slope(double x) => x > 0 ? 1 : Math.Exp(x / alpha);
+    }
+
+    private sealed class Gelu : SmoothCase
+    {
+        public override string Name => "gelu";
+        public override void Forward<T>(ReadOnlySpan<T> x, Span<T> y) => Activations.Gelu(x, y);
+        public override void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, Span<T> gi) => Activations.GeluBackward(x, g, gi);
+        public override double Value(double x) => x * R.Phi(x);
+        public override double Slope(double x) => R.Phi(x) + x * R.PhiDensity(x);
+    }
+
+    private sealed class GeluTanh : SmoothCase
+    {
+        public override string Name => "gelu_tanh";
+        public override void Forward<T>(ReadOnlySpan<T> x, Span<T> y) => Activations.Gelu(x, y, GeluApproximation.Tanh);
+        public override void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, Span<T> gi) => Activations.GeluBackward(x, g, gi, GeluApproximation.Tanh);
+        public override double Value(double x) => R.GeluTanh(x);
+        public override double Slope(double x) => R.GeluTanhDerivative(x);
+    }
+
+    private sealed class Silu : SmoothCase
+    {
+        public override string Name => "silu";
+        public override void Forward<T>(ReadOnlySpan<T> x, Span<T> y) => Activations.Silu(x, y);
+        public override void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, Span<T> gi) => Activations.SiluBackward(x, g, gi);
+        public override double Value(double x) => x * R.Sigmoid(x);
+        public override double Slope(double x) => R.Sigmoid(x) * (1 + x * R.Sigmoid(-x));
+    }
+
+    private sealed class Mish : SmoothCase
+    {
+        public override string Name => "mish";
+        public override void Forward<T>(ReadOnlySpan<T> x, Span<T> y) => Activations.Mish(x, y);
+        public override void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, Span<T> gi) => Activations.MishBackward(x, g, gi);
+        public override double Value(double x) => x * Math.Tanh(R.Softplus(x));
+        public override double Slope(double x) => Math.Tanh(R.Softplus(x)) + x * R.Sigmoid(x) * R.Sech2(R.Softplus(x));
+    }
+
+    private sealed class Softplus(double beta, string name) : SmoothCase
+    {
+        public override string Name => name;
+        public override void Forward<T>(ReadOnlySpan<T> x, Span<T> y) => Activations.Softplus(x, beta, 20, y);
+        public override void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, Span<T> gi) => Activations.SoftplusBackward(x, g, gi, beta, 20);
+        public override double Value(double x) => beta * x > 20 ? x : R.Softplus(beta * x) / beta;
+        public override double Slope(double x) => beta * x > 20 ? 1 : R.Sigmoid(beta * x);
+    }
+
+    private sealed class Hardswish : SmoothCase
+    {
+        public override string Name => "hardswish";
+        public override void Forward<T>(ReadOnlySpan<T> x, Span<T> y) => Activations.Hardswish(x, y);
+        public override void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, Span<T> gi) => Activations.HardswishBackward(x, g, gi);
+        public override double Value(double x) => x <= -3 ? 0 : x >= 3 ? x : x * (x + 3) / 6;
+        public override double Slope(double x) => x <= -3 ? 0 : x >= 3 ? 1 : x / 3 + 0.5;
+    }
+
+    private sealed class Hardsigmoid : SmoothCase
+    {
+        public override string Name => "hardsigmoid";
+        public override void Forward<T>(ReadOnlySpan<T> x, Span<T> y) => Activations.Hardsigmoid(x, y);
+        public override void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, Span<T> gi) => Activations.HardsigmoidBackward(x, g, gi);
+        public override double Value(double x) => x <= -3 ? 0 : x >= 3 ? 1 : (x + 3) / 6;
+        public override double Slope(double x) => x > -3 && x < 3 ? 1.0 / 6 : 0;
+    }
+
+    private sealed class Sigmoid : SmoothCase
+    {
+        public override string Name => "sigmoid";
+        public override void Forward<T>(ReadOnlySpan<T> x, Span<T> y) => Activations.Sigmoid(x, y);
+        public override void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, Span<T> gi) => Activations.SigmoidBackward(x, g, gi);
+        public override double Value(double x) => R.Sigmoid(x);
+        public override double Slope(double x) => R.Sigmoid(x) * R.Sigmoid(-x);
+    }
+
+    private sealed class Tanh : SmoothCase
+    {
+        public override string Name => "tanh";
+        public override void Forward<T>(ReadOnlySpan<T> x, Span<T> y) => Activations.Tanh(x, y);
+        public override void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, Span<T> gi) => Activations.TanhBackward(x, g, gi);
+        public override double Value(double x) => Math.Tanh(x);
+        public override double Slope(double x) => R.Sech2(x);
+    }
+}
