@@ -33,6 +33,14 @@ def erf_over_u(z):
     return mp.erf(u) / u
 
 
+def tanh_over_u(z):
+    # tanh(u)/u as a function of z = u^2
+    if z == 0:
+        return mp.mpf(1)
+    u = mp.sqrt(z)
+    return mp.tanh(u) / u
+
+
 def erfcx(u):
     return mp.erfc(u) * mp.exp(u * u)
 
@@ -54,6 +62,8 @@ FUNCTIONS = [
     # name, function, interval, coefficient counts (Full, Single), description
     ("ExpQ", expq, (-LN2_HALF * mp.mpf("1.0001"), LN2_HALF * mp.mpf("1.0001")), (12, 7),
      "(e^r - 1 - r)/r^2 on |r| ≤ ln2/2: exp(r) = 1 + r + r^2 Q(r), expm1(r) = r + r^2 Q(r)"),
+    ("TanhSmall", tanh_over_u, (mp.mpf(0), mp.mpf("0.3025")), (12, 6),
+     "tanh(u)/u in z = u^2 on |u| ≤ 0.55"),
     ("ErfSmall", erf_over_u, (mp.mpf(0), mp.mpf("0.5625")), (14, 7),
      "erf(u)/u in z = u^2 on u ≤ 0.75"),
     ("ErfcxNear", erfcx_near, (mp.mpf("-0.875"), mp.mpf("0.875")), (22, 12),

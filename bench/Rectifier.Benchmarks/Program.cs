@@ -4,6 +4,7 @@ using Rectifier.Benchmarks;
 
 // Usage:
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- relu [--quick] [--out FILE]   interleaved ReLU table (markdown)
+//   dotnet run -c Release --project bench/Rectifier.Benchmarks -- smooth [--quick] [--only a,b]  smooth family, f32 1M, Gelem/s
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- thresholds                   parallel / non-temporal sweeps
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- bdn [BenchmarkDotNet args]   the BenchmarkDotNet classes
 string mode = args.Length > 0 ? args[0] : "relu";
@@ -14,6 +15,7 @@ string header = $"Machine: {Environment.ProcessorCount} cores, {Rectifier.Runtim
 string result = mode switch
 {
     "relu" => header + ReluSuite.Run(quick ? [1 << 10, 1 << 14, 1 << 18, 1 << 22] : [1 << 10, 1 << 14, 1 << 18, 1 << 22, 1 << 26], quick),
+    "smooth" => header + SmoothSuite.Run(1 << 20, quick, Option("--only")),
     "thresholds" => header + Thresholds.Run(),
     "bdn" => RunBdn(args[1..]),
     _ => throw new ArgumentException($"unknown mode '{mode}': use relu, thresholds or bdn"),
@@ -22,6 +24,12 @@ Console.WriteLine(result);
 if (outFile is not null)
 {
     File.WriteAllText(outFile, result);
+}
+
+string? Option(string name)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
 
 static string RunBdn(string[] rest)

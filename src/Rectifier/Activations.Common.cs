@@ -22,7 +22,18 @@ public static partial class Activations
     /// <summary>A comparison parameter in the element type, widened to float for Half and float.</summary>
     private static float Bound<T>(double value) => typeof(T) == typeof(Half) ? (float)(Half)value : (float)value;
 
-    /// <summary>Runs a smooth forward: float and Half through double lanes at float precision, double at full.</summary>
+    /// <summary>Runs a smooth forward whose float evaluation meets the accuracy contract in float lanes (twice the
+    /// lanes of double); double data at full precision.</summary>
+    private static void SmoothNative<T, TF>(ReadOnlySpan<T> x, Span<T> destination, TF single, TF full) where T : unmanaged where TF : struct, Operators.IUnaryFunction
+        => Elementwise.Unary(x, destination, new Operators.NativeSingleUnary<TF>(single), new Operators.DoubleUnary<TF>(full));
+
+    /// <summary>Runs a smooth backward in float lanes for float data (see <see cref="SmoothNative{T, TF}"/>).</summary>
+    private static void SmoothBackwardNative<T, TF>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradOutput, Span<T> gradInput, TF single, TF full, string xName = "x") where T : unmanaged
+        where TF : struct, Operators.IBinaryFunction
+        => Elementwise.Binary(x, gradOutput, gradInput, new Operators.NativeSingleBinary<TF>(single), new Operators.DoubleBinary<TF>(full), xName);
+
+    /// <summary>Runs a smooth forward: float and Half through double lanes at float precision (for functions whose
+    /// float evaluation would cancel or compound past 2 ULP), double at full precision.</summary>
     private static void Smooth<T, TF>(ReadOnlySpan<T> x, Span<T> destination, TF single, TF full) where T : unmanaged where TF : struct, Operators.IUnaryFunction
         => Elementwise.Unary(x, destination, new Operators.SingleUnary<TF>(single), new Operators.DoubleUnary<TF>(full));
 

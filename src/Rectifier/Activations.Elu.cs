@@ -27,7 +27,7 @@ public static partial class Activations
     public static void Elu<T>(ReadOnlySpan<T> x, double alpha, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
     {
         double a = Coefficient<T>(alpha, nameof(alpha));
-        Smooth(x, destination, new EluFunction(1, a, 1), new EluFunction(1, Coefficient<double>(alpha, nameof(alpha)), 1));
+        SmoothNative(x, destination, new EluFunction(1, a, 1), new EluFunction(1, Coefficient<double>(alpha, nameof(alpha)), 1));
     }
 
     /// <summary>elu in place.</summary>
@@ -44,7 +44,7 @@ public static partial class Activations
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="alpha"/> is not finite.</exception>
     /// <exception cref="ArgumentException">Lengths differ, <paramref name="gradInput"/> is too short, or it partially overlaps an input.</exception>
     public static void EluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradOutput, Span<T> gradInput, double alpha = 1.0) where T : unmanaged, IFloatingPointIeee754<T>
-        => SmoothBackward(x, gradOutput, gradInput,
+        => SmoothBackwardNative(x, gradOutput, gradInput,
             new EluBackwardFunction(1, Coefficient<T>(alpha, nameof(alpha)), 1), new EluBackwardFunction(1, Coefficient<double>(alpha, nameof(alpha)), 1));
 
     /// <summary>elu backward from the output y (so x need not be kept): <c>y &gt; 0 ? g : g·(y + α)</c>. As accurate
@@ -57,7 +57,7 @@ public static partial class Activations
     public static void EluBackwardFromOutput<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput, double alpha = 1.0) where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckPositive(alpha, nameof(alpha));
-        SmoothBackward(y, gradOutput, gradInput,
+        SmoothBackwardNative(y, gradOutput, gradInput,
             new EluBackwardFromOutputFunction(1, Coefficient<T>(alpha, nameof(alpha)), 1), new EluBackwardFromOutputFunction(1, alpha, 1), "y");
     }
 
@@ -68,7 +68,7 @@ public static partial class Activations
     public static void Selu<T>(ReadOnlySpan<T> x, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var f = new EluFunction(SeluScale, SeluScale * SeluAlpha, 1);
-        Smooth(x, destination, f, f);
+        SmoothNative(x, destination, f, f);
     }
 
     /// <summary>selu in place.</summary>
@@ -83,7 +83,7 @@ public static partial class Activations
     public static void SeluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradOutput, Span<T> gradInput) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var f = new EluBackwardFunction(SeluScale, SeluScale * SeluAlpha, 1);
-        SmoothBackward(x, gradOutput, gradInput, f, f);
+        SmoothBackwardNative(x, gradOutput, gradInput, f, f);
     }
 
     /// <summary>selu backward from the output y: <c>y &gt; 0 ? g·scale : g·(y + scale·α)</c> (as accurate as y).</summary>
@@ -93,7 +93,7 @@ public static partial class Activations
     public static void SeluBackwardFromOutput<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var f = new EluBackwardFromOutputFunction(SeluScale, SeluScale * SeluAlpha, 1);
-        SmoothBackward(y, gradOutput, gradInput, f, f, "y");
+        SmoothBackwardNative(y, gradOutput, gradInput, f, f, "y");
     }
 
     /// <summary>celu with α = 1 (equal to elu).</summary>
@@ -110,7 +110,7 @@ public static partial class Activations
     public static void Celu<T>(ReadOnlySpan<T> x, double alpha, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
     {
         double a = Coefficient<T>(alpha, nameof(alpha), nonZero: true), d = Coefficient<double>(alpha, nameof(alpha), nonZero: true);
-        Smooth(x, destination, new EluFunction(1, a, a), new EluFunction(1, d, d));
+        SmoothNative(x, destination, new EluFunction(1, a, a), new EluFunction(1, d, d));
     }
 
     /// <summary>celu in place.</summary>
@@ -128,7 +128,7 @@ public static partial class Activations
     public static void CeluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradOutput, Span<T> gradInput, double alpha = 1.0) where T : unmanaged, IFloatingPointIeee754<T>
     {
         double a = Coefficient<T>(alpha, nameof(alpha), nonZero: true), d = Coefficient<double>(alpha, nameof(alpha), nonZero: true);
-        SmoothBackward(x, gradOutput, gradInput, new EluBackwardFunction(1, 1, a), new EluBackwardFunction(1, 1, d));
+        SmoothBackwardNative(x, gradOutput, gradInput, new EluBackwardFunction(1, 1, a), new EluBackwardFunction(1, 1, d));
     }
 
     /// <summary>celu backward from the output y: <c>y &gt; 0 ? g : g·(y + α)/α</c> (as accurate as y).</summary>
@@ -141,7 +141,7 @@ public static partial class Activations
     {
         CheckPositive(alpha, nameof(alpha));
         double a = Coefficient<T>(alpha, nameof(alpha), nonZero: true);
-        SmoothBackward(y, gradOutput, gradInput, new EluBackwardFromOutputFunction(1, a, a), new EluBackwardFromOutputFunction(1, alpha, alpha), "y");
+        SmoothBackwardNative(y, gradOutput, gradInput, new EluBackwardFromOutputFunction(1, a, a), new EluBackwardFromOutputFunction(1, alpha, alpha), "y");
     }
 
     private static void CheckPositive(double value, string paramName)

@@ -10,7 +10,7 @@ public static partial class Activations
     /// <param name="destination">Receives the output; may be <paramref name="x"/> itself.</param>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too short or partially overlaps <paramref name="x"/>.</exception>
     public static void Hardswish<T>(ReadOnlySpan<T> x, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
-        => Smooth(x, destination, default(HardswishFunction), default(HardswishFunction));
+        => SmoothNative(x, destination, default(HardswishFunction), default(HardswishFunction));
 
     /// <summary>hardswish in place.</summary>
     /// <param name="values">The input, overwritten with the output.</param>
@@ -24,14 +24,14 @@ public static partial class Activations
     /// <param name="gradInput">Receives dL/dx; may alias an input exactly.</param>
     /// <exception cref="ArgumentException">Lengths differ, <paramref name="gradInput"/> is too short, or it partially overlaps an input.</exception>
     public static void HardswishBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradOutput, Span<T> gradInput) where T : unmanaged, IFloatingPointIeee754<T>
-        => SmoothBackward(x, gradOutput, gradInput, default(HardswishBackwardFunction), default(HardswishBackwardFunction));
+        => SmoothBackwardNative(x, gradOutput, gradInput, default(HardswishBackwardFunction), default(HardswishBackwardFunction));
 
     /// <summary>hardsigmoid: <c>min(max(x + 3, 0), 6)/6</c>.</summary>
     /// <param name="x">The input.</param>
     /// <param name="destination">Receives the output; may be <paramref name="x"/> itself.</param>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too short or partially overlaps <paramref name="x"/>.</exception>
     public static void Hardsigmoid<T>(ReadOnlySpan<T> x, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
-        => Smooth(x, destination, default(HardsigmoidFunction), default(HardsigmoidFunction));
+        => SmoothNative(x, destination, default(HardsigmoidFunction), default(HardsigmoidFunction));
 
     /// <summary>hardsigmoid in place.</summary>
     /// <param name="values">The input, overwritten with the output.</param>
@@ -44,5 +44,5 @@ public static partial class Activations
     /// <param name="gradInput">Receives dL/dx; may alias an input exactly.</param>
     /// <exception cref="ArgumentException">Lengths differ, <paramref name="gradInput"/> is too short, or it partially overlaps an input.</exception>
     public static void HardsigmoidBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradOutput, Span<T> gradInput) where T : unmanaged, IFloatingPointIeee754<T>
-        => SmoothBackward(x, gradOutput, gradInput, default(HardsigmoidBackwardFunction), default(HardsigmoidBackwardFunction));
+        => SmoothBackwardNative(x, gradOutput, gradInput, default(HardsigmoidBackwardFunction), default(HardsigmoidBackwardFunction));
 }

@@ -10,7 +10,7 @@ public static partial class Activations
     /// <param name="destination">Receives the output; may be <paramref name="x"/> itself.</param>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too short or partially overlaps <paramref name="x"/>.</exception>
     public static void Sigmoid<T>(ReadOnlySpan<T> x, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
-        => Smooth(x, destination, default(SigmoidFunction), default(SigmoidFunction));
+        => SmoothNative(x, destination, default(SigmoidFunction), default(SigmoidFunction));
 
     /// <summary>sigmoid in place.</summary>
     /// <param name="values">The input, overwritten with the output.</param>
@@ -24,7 +24,7 @@ public static partial class Activations
     /// <param name="gradInput">Receives dL/dx; may alias an input exactly.</param>
     /// <exception cref="ArgumentException">Lengths differ, <paramref name="gradInput"/> is too short, or it partially overlaps an input.</exception>
     public static void SigmoidBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradOutput, Span<T> gradInput) where T : unmanaged, IFloatingPointIeee754<T>
-        => SmoothBackward(x, gradOutput, gradInput, default(SigmoidBackwardFunction), default(SigmoidBackwardFunction));
+        => SmoothBackwardNative(x, gradOutput, gradInput, default(SigmoidBackwardFunction), default(SigmoidBackwardFunction));
 
     /// <summary>sigmoid backward from the output y (PyTorch's <c>sigmoid_backward</c>): <c>g·(1 − y)·y</c>; exact
     /// arithmetic on y, so the upper tail is only as accurate as 1 − y.</summary>
@@ -32,14 +32,14 @@ public static partial class Activations
     /// <param name="gradOutput">dL/dy.</param>
     /// <param name="gradInput">Receives dL/dx; may alias an input exactly.</param>
     public static void SigmoidBackwardFromOutput<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput) where T : unmanaged, IFloatingPointIeee754<T>
-        => SmoothBackward(y, gradOutput, gradInput, default(SigmoidBackwardFromOutputFunction), default(SigmoidBackwardFromOutputFunction), "y");
+        => SmoothBackwardNative(y, gradOutput, gradInput, default(SigmoidBackwardFromOutputFunction), default(SigmoidBackwardFromOutputFunction), "y");
 
     /// <summary>tanh, with the sign of ±0 kept (TensorPrimitives.Tanh flips it).</summary>
     /// <param name="x">The input.</param>
     /// <param name="destination">Receives the output; may be <paramref name="x"/> itself.</param>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too short or partially overlaps <paramref name="x"/>.</exception>
     public static void Tanh<T>(ReadOnlySpan<T> x, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
-        => Smooth(x, destination, default(TanhFunction), default(TanhFunction));
+        => SmoothNative(x, destination, default(TanhFunction), default(TanhFunction));
 
     /// <summary>tanh in place.</summary>
     /// <param name="values">The input, overwritten with the output.</param>
@@ -53,7 +53,7 @@ public static partial class Activations
     /// <param name="gradInput">Receives dL/dx; may alias an input exactly.</param>
     /// <exception cref="ArgumentException">Lengths differ, <paramref name="gradInput"/> is too short, or it partially overlaps an input.</exception>
     public static void TanhBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradOutput, Span<T> gradInput) where T : unmanaged, IFloatingPointIeee754<T>
-        => SmoothBackward(x, gradOutput, gradInput, default(TanhBackwardFunction), default(TanhBackwardFunction));
+        => SmoothBackwardNative(x, gradOutput, gradInput, default(TanhBackwardFunction), default(TanhBackwardFunction));
 
     /// <summary>tanh backward from the output y (PyTorch's <c>tanh_backward</c>): <c>g·(1 − y)(1 + y)</c>; as accurate
     /// as y, so the tails are lost once y rounds to ±1.</summary>
@@ -61,5 +61,5 @@ public static partial class Activations
     /// <param name="gradOutput">dL/dy.</param>
     /// <param name="gradInput">Receives dL/dx; may alias an input exactly.</param>
     public static void TanhBackwardFromOutput<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput) where T : unmanaged, IFloatingPointIeee754<T>
-        => SmoothBackward(y, gradOutput, gradInput, default(TanhBackwardFromOutputFunction), default(TanhBackwardFromOutputFunction), "y");
+        => SmoothBackwardNative(y, gradOutput, gradInput, default(TanhBackwardFromOutputFunction), default(TanhBackwardFromOutputFunction), "y");
 }

@@ -11,7 +11,7 @@ public static partial class Activations
     /// <param name="destination">Receives the output; may be <paramref name="x"/> itself.</param>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too short or partially overlaps <paramref name="x"/>.</exception>
     public static void Silu<T>(ReadOnlySpan<T> x, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
-        => Smooth(x, destination, default(SiluFunction), default(SiluFunction));
+        => SmoothNative(x, destination, default(SiluFunction), default(SiluFunction));
 
     /// <summary>silu in place.</summary>
     /// <param name="values">The input, overwritten with the output.</param>

@@ -27,7 +27,7 @@ public static partial class Activations
     {
         double b = Coefficient<T>(beta, nameof(beta), nonZero: true), bd = Coefficient<double>(beta, nameof(beta), nonZero: true);
         CheckNotNaN(threshold, nameof(threshold));
-        Smooth(x, destination, new SoftplusFunction(b, Bound<T>(threshold)), new SoftplusFunction(bd, threshold));
+        SmoothNative(x, destination, new SoftplusFunction(b, Bound<T>(threshold)), new SoftplusFunction(bd, threshold));
     }
 
     /// <summary>softplus in place.</summary>
@@ -50,6 +50,6 @@ public static partial class Activations
     {
         double b = Coefficient<T>(beta, nameof(beta), nonZero: true), bd = Coefficient<double>(beta, nameof(beta), nonZero: true);
         CheckNotNaN(threshold, nameof(threshold));
-        SmoothBackward(x, gradOutput, gradInput, new SoftplusBackwardFunction(b, Bound<T>(threshold)), new SoftplusBackwardFunction(bd, threshold));
+        SmoothBackwardNative(x, gradOutput, gradInput, new SoftplusBackwardFunction(b, Bound<T>(threshold)), new SoftplusBackwardFunction(bd, threshold));
     }
 }

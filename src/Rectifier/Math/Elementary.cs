@@ -79,14 +79,28 @@ internal static class Elementary
         return O.Mul(O.Mul(p, Pow2<TV, O>(k1)), Pow2<TV, O>(O.Sub(k, k1)));
     }
 
-    /// <summary>k = round(x/ln2) and r = x − k·ln2 (+ <paramref name="lo"/>), |r| ≤ ln2/2 + |lo|.</summary>
+    /// <summary>2^(k + extra) from kr = k + RoundMagic (k integral, the sum in the normal range).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV Reduce<TV, O>(TV x, TV lo, out TV k) where TV : struct where O : ISimd<TV>
+    private static TV Pow2FromRounded<TV, O>(TV kr, int extra) where TV : struct where O : ISimd<TV>
+        => O.ShiftLeft(O.IntAdd(kr, O.Bits((O.IsDouble ? 1023 : 127) + extra)), O.IsDouble ? 52 : 23);
+
+    /// <summary>Double lanes computing a float result: every 2^k needed is a normal double, so scaling takes one step
+    /// and ln2 one constant (its rounding moves r by ~1e−14, invisible in a float).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Relaxed<TV, O, P>() where TV : struct where O : ISimd<TV> where P : IPrecision => O.IsDouble && !P.Full;
+
+    /// <summary>r = x − k·ln2 with k = round(x/ln2); <paramref name="kr"/> = k + RoundMagic (its bits hold k).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Reduce<TV, O, P>(TV x, out TV kr, out TV k) where TV : struct where O : ISimd<TV> where P : IPrecision
     {
-        k = Round<TV, O>(O.Mul(x, O.C(Log2E)));
+        kr = O.Fma(x, O.C(Log2E), Magic<TV, O>());
+        k = O.Sub(kr, Magic<TV, O>());
+        if (Relaxed<TV, O, P>())
+        {
+            return O.Fma(k, O.C(-0.6931471805599453), x);
+        }
         TV r = O.Fma(k, O.C(O.IsDouble ? -Ln2Hi : -Ln2HiF), x);
-        r = O.Fma(k, O.C(O.IsDouble ? -Ln2Lo : -Ln2LoF), r);
-        return O.Add(r, lo);
+        return O.Fma(k, O.C(O.IsDouble ? -Ln2Lo : -Ln2LoF), r);
     }
 
     /// <summary>expm1(r) = r + r²·Q(r) for |r| ≤ ln2/2.</summary>
@@ -100,28 +114,32 @@ internal static class Elementary
     /// <summary>e^x.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Exp<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
-        => Exp<TV, O, P>(x, O.C(0));
+        => ExpCore<TV, O, P>(x, default, hasLo: false, extra: 0);
 
     /// <summary>e^(hi + lo) for a value given as an unevaluated sum (|lo| ≤ ulp(hi)): the tails of erfc and of the
     /// Gaussian keep their relative accuracy because x² is passed exactly.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Exp<TV, O, P>(TV hi, TV lo) where TV : struct where O : ISimd<TV> where P : IPrecision
-        => ExpCore<TV, O, P>(hi, lo, O.IsDouble ? -745.2 : -104.0, 0);
+        => ExpCore<TV, O, P>(hi, lo, hasLo: true, extra: 0);
 
-    /// <summary>The binary exponent <see cref="ExpTail{TV, O, P}"/> adds: 256 for double results, so that a
-    /// subnormal e^x multiplied by x or divided by (1 + e^x) is rounded once, at the end, by <see cref="Unscale{TV, O, P}"/>.</summary>
+    /// <summary>The binary exponent <see cref="ExpTail{TV, O, P}(TV, TV)"/> adds: 256 for double results and 64 in float lanes,
+    /// so that a subnormal e^x multiplied by x or divided by (1 + e^x) is rounded once, at the end, by
+    /// <see cref="Unscale{TV, O, P}"/>. Float results computed in double lanes need none.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int TailScale<TV, O, P>() where TV : struct where O : ISimd<TV> where P : IPrecision => O.IsDouble && P.Full ? 256 : 0;
+    public static int TailScale<TV, O, P>() where TV : struct where O : ISimd<TV> where P : IPrecision
+        => Relaxed<TV, O, P>() ? 0 : O.IsDouble ? 256 : 64;
 
     /// <summary>e^(hi + lo)·2^S with S = <see cref="TailScale{TV, O, P}"/>, for hi ≤ 0 (so it cannot overflow).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV ExpTail<TV, O, P>(TV hi, TV lo) where TV : struct where O : ISimd<TV> where P : IPrecision
-    {
-        int scale = TailScale<TV, O, P>();
-        return ExpCore<TV, O, P>(hi, lo, (O.IsDouble ? -745.2 : -104.0) - scale * 0.6931471805599453, scale);
-    }
+        => ExpCore<TV, O, P>(hi, lo, hasLo: true, TailScale<TV, O, P>());
 
-    /// <summary>Removes the 2^S of <see cref="ExpTail{TV, O, P}"/> (one rounding, into the subnormal range if need be).</summary>
+    /// <summary>e^x·2^S, see <see cref="ExpTail{TV, O, P}(TV, TV)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ExpTail<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
+        => ExpCore<TV, O, P>(x, default, hasLo: false, TailScale<TV, O, P>());
+
+    /// <summary>Removes the 2^S of <see cref="ExpTail{TV, O, P}(TV, TV)"/> (one rounding, into the subnormal range if need be).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Unscale<TV, O, P>(TV v) where TV : struct where O : ISimd<TV> where P : IPrecision
     {
@@ -130,17 +148,20 @@ internal static class Elementary
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV ExpCore<TV, O, P>(TV hi, TV lo, double bottom, int extra) where TV : struct where O : ISimd<TV> where P : IPrecision
+    private static TV ExpCore<TV, O, P>(TV hi, TV lo, bool hasLo, int extra) where TV : struct where O : ISimd<TV> where P : IPrecision
     {
         // Clamp so that k stays representable; the clamped ends still overflow to ∞ or round to 0. NaN passes.
-        double top = O.IsDouble ? 709.8 : 88.8;
-        TV outside = O.Or(O.GreaterThan(hi, O.C(top)), O.LessThan(hi, O.C(bottom)));
-        hi = O.Select(O.GreaterThan(hi, O.C(top)), O.C(top), hi);
-        hi = O.Select(O.LessThan(hi, O.C(bottom)), O.C(bottom), hi);
-        lo = O.Select(outside, O.C(0), lo);
-        TV r = Reduce<TV, O>(hi, lo, out TV k);
+        bool relaxed = Relaxed<TV, O, P>();
+        double top = relaxed ? 708.0 : O.IsDouble ? 709.8 : 88.8;
+        double bottom = relaxed ? -708.0 : (O.IsDouble ? -745.2 : -104.0) - extra * 0.6931471805599453;
+        TV clamped = O.Min(O.C(top), O.Max(O.C(bottom), hi));
+        TV r = Reduce<TV, O, P>(clamped, out TV kr, out TV k);
+        if (hasLo)
+        {
+            r = O.Add(r, O.Select(O.Equal(clamped, hi), lo, O.C(0)));
+        }
         TV p = O.Add(O.C(1), Expm1Reduced<TV, O, P>(r));
-        return ScaleTwoSteps<TV, O>(p, extra == 0 ? k : O.Add(k, O.C(extra)));
+        return relaxed ? O.Mul(p, Pow2FromRounded<TV, O>(kr, extra)) : ScaleTwoSteps<TV, O>(p, extra == 0 ? k : O.Add(k, O.C(extra)));
     }
 
     /// <summary>e^x − 1, accurate relative to the result everywhere (−0 → −0).</summary>
@@ -149,19 +170,34 @@ internal static class Elementary
     {
         // Below the bottom the result rounds to −1; above the top it overflows.
         double top = O.IsDouble ? 709.8 : 88.8, bottom = O.IsDouble ? -45.0 : -18.0;
-        TV xc = O.Select(O.GreaterThan(x, O.C(top)), O.C(top), x);
-        xc = O.Select(O.LessThan(xc, O.C(bottom)), O.C(bottom), xc);
-        TV r = Reduce<TV, O>(xc, O.C(0), out TV k);
+        TV xc = O.Min(O.C(top), O.Max(O.C(bottom), x));
+        TV r = Reduce<TV, O, P>(xc, out TV kr, out TV k);
         TV q = Expm1Reduced<TV, O, P>(r);
-        TV k1 = Round<TV, O>(O.Mul(k, O.C(0.5)));
-        TV s1 = Pow2<TV, O>(k1), s2 = Pow2<TV, O>(O.Sub(k, k1));
-        // k < 0 (k ≥ −65): 2^k·q + (2^k − 1), with 2^k − 1 exact.
-        TV s = O.Mul(s1, s2);
-        TV negative = O.Fma(s, q, O.Sub(s, O.C(1)));
-        // k ≥ 0: (q + (1 − 2^−k))·2^k; 1 − 2^−k is exact up to k = 53 and rounds to 1 beyond.
-        TV kc = O.Select(O.GreaterThan(k, O.C(60)), O.C(60), k);
-        TV positive = O.Mul(O.Mul(O.Add(q, O.Sub(O.C(1), Pow2<TV, O>(O.Neg(kc)))), s1), s2);
-        TV result = O.Select(O.LessThan(k, O.C(0)), negative, positive);
+        TV result;
+        if (!P.Full)
+        {
+            // 2^k·(1 + q) − 1 in one rounding; 2^k − 1 is exact while it matters (k ≤ 24 in float lanes, k ≤ 53 in
+            // double). Float lanes cap k at 127 and double the result past it (relative error 2^−128).
+            TV kc = O.IsDouble ? kr : O.Min(O.C(RoundMagicF + 127), kr);
+            TV s = Pow2FromRounded<TV, O>(kc, 0);
+            result = O.Fma(s, q, O.Sub(s, O.C(1)));
+            if (!O.IsDouble)
+            {
+                result = O.Mul(result, O.Select(O.GreaterThan(k, O.C(127)), O.C(2), O.C(1)));
+            }
+        }
+        else
+        {
+            TV k1 = Round<TV, O>(O.Mul(k, O.C(0.5)));
+            TV s1 = Pow2<TV, O>(k1), s2 = Pow2<TV, O>(O.Sub(k, k1));
+            // k < 0 (k ≥ −65): 2^k·q + (2^k − 1), with 2^k − 1 exact.
+            TV s = O.Mul(s1, s2);
+            TV negative = O.Fma(s, q, O.Sub(s, O.C(1)));
+            // k ≥ 0: (q + (1 − 2^−k))·2^k; 1 − 2^−k is exact up to k = 53 and rounds to 1 beyond.
+            TV kc = O.Min(O.C(60), k);
+            TV positive = O.Mul(O.Mul(O.Add(q, O.Sub(O.C(1), Pow2<TV, O>(O.Neg(kc)))), s1), s2);
+            result = O.Select(O.LessThan(k, O.C(0)), negative, positive);
+        }
         return O.Select(O.Equal(x, O.C(0)), x, result);
     }
 
@@ -244,7 +280,7 @@ internal static class Elementary
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV ErfcTail<TV, O, P>(TV a) where TV : struct where O : ISimd<TV> where P : IPrecision
     {
-        a = O.Select(O.GreaterThan(a, O.C(30)), O.C(30), a);   // erfc(30) underflows in double; keeps x² finite
+        a = O.Min(O.C(30), a);   // erfc(30) underflows in double; keeps x² finite
         TV hi = O.Mul(a, a);
         TV lo = O.Fma(a, a, O.Neg(hi));
         TV g = Exp<TV, O, P>(O.Neg(hi), O.Neg(lo));
@@ -273,16 +309,78 @@ internal static class Elementary
         return O.Select(O.LessThanOrEqual(a, O.C(0.75)), small, tail);
     }
 
-    /// <summary>tanh(x) = t/(t + 2), t = expm1(2|x|), with the sign of x (tanh(±0) = ±0).</summary>
+    /// <summary>tanh(x): |x| ≤ 0.55: x·T(x²) (odd polynomial); beyond: 1 − 2/(1 + e^{2|x|}) with the denominator
+    /// rounded once (<see cref="OnePlusExp{TV, O, P}"/>), sign restored (tanh(±0) = ±0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Tanh<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
     {
         TV a = O.Abs(x);
+        TV z = O.Mul(x, x);
+        TV small = O.Mul(x, P.Full ? Polynomials.TanhSmallFull<TV, O>(z) : Polynomials.TanhSmallSingle<TV, O>(z));
         double top = O.IsDouble ? 20.0 : 9.5;   // tanh rounds to 1 beyond
-        a = O.Select(O.GreaterThan(a, O.C(top)), O.C(top), a);
-        TV t = Expm1<TV, O, P>(O.Add(a, a));
-        TV y = O.Div(t, O.Add(t, O.C(2)));
-        return O.Xor(y, O.And(x, O.C(-0.0)));
+        TV d = OnePlusExp<TV, O, P>(O.Min(O.C(2 * top), O.Add(a, a)));
+        TV large = O.Sub(O.C(1), O.Div(O.C(2), d));
+        large = O.Xor(large, O.And(x, O.C(-0.0)));
+        return O.Select(O.LessThanOrEqual(a, O.C(0.55)), small, large);
+    }
+
+    /// <summary>1 + e^x rounded once, for x ≤ 87 (float lanes) or 708 (double lanes); below −60 it is 1. With
+    /// x = k·ln2 + r and q = expm1(r): k ≥ 0: 2^k·(q + (1 + 2^−k)), k &lt; 0: (2^k + 1) + 2^k·q in one fused
+    /// multiply-add; both sums are exact but for the final rounding.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV OnePlusExp<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV xc = O.Min(O.C(O.IsDouble ? 708.0 : 87.0), O.Max(O.C(-60.0), x));
+        TV r = Reduce<TV, O, P>(xc, out TV kr, out TV k);
+        return OnePlusExpReduced<TV, O, P>(Expm1Reduced<TV, O, P>(r), kr, k);
+    }
+
+    /// <summary>1 + 2^k·(1 + q) rounded once (see <see cref="OnePlusExp{TV, O, P}"/>), |k| ≤ 126: for k ≥ 0,
+    /// 2^k·h + (2^k·l + 1) with 1 + q = h + l split exactly; for k &lt; 0, 2^k·q + (2^k + 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV OnePlusExpReduced<TV, O, P>(TV q, TV kr, TV k) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV s = Pow2FromRounded<TV, O>(kr, 0);
+        TV h = O.Add(O.C(1), q);
+        TV l = O.Sub(q, O.Sub(h, O.C(1)));   // exact (fast two-sum, |1| ≥ |q|)
+        TV positive = O.Fma(s, h, O.Fma(s, l, O.C(1)));
+        TV negative = O.Fma(s, q, O.Add(s, O.C(1)));
+        return O.Select(O.LessThan(k, O.C(0)), negative, positive);
+    }
+
+    /// <summary>e^{−a}/(1 + e^{−a})² = 1/((1 + e^a)(1 + e^{−a})) for a ≥ 0 (NaN passes): the slope of σ at ±a.
+    /// Both factors come from one reduction and are rounded once each; past 80 (float lanes) or 700 (double lanes)
+    /// the slope is e^{−a}, taken scaled so that a subnormal result is rounded once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV LogisticSlope<TV, O, P>(TV a) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        double limit = O.IsDouble ? 700.0 : 80.0;
+        TV ac = O.Min(O.C(limit), a);
+        TV r = Reduce<TV, O, P>(ac, out TV kr, out TV k);
+        TV plus = OnePlusExpReduced<TV, O, P>(Expm1Reduced<TV, O, P>(r), kr, k);
+        TV minusKr = O.Sub(O.C(2 * (O.IsDouble ? RoundMagic : RoundMagicF)), kr);
+        TV minus = OnePlusExpReduced<TV, O, P>(Expm1Reduced<TV, O, P>(O.Neg(r)), minusKr, O.Neg(k));
+        TV slope = O.Div(O.C(1), O.Mul(plus, minus));
+        TV far = O.GreaterThan(a, O.C(limit));
+        if (O.Any(far))
+        {
+            slope = O.Select(far, Unscale<TV, O, P>(ExpTail<TV, O, P>(O.Neg(a))), slope);
+        }
+        return slope;
+    }
+
+    /// <summary>Below this, 1 + e^{−x} would overflow: σ(x) and x·σ(x) are taken from e^x (then below 2^−60 of 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double LogisticTail<TV, O>() where TV : struct where O : ISimd<TV> => O.IsDouble ? -708.0 : -87.0;
+
+    /// <summary>σ(x) = 1/(1 + e^{−x}) with the denominator rounded once; e^x·2^S (<see cref="ExpTail{TV, O, P}(TV)"/>)
+    /// in the far negative tail, returned scaled in <paramref name="tailScaled"/> with the mask of those lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV LogisticDenominator<TV, O, P>(TV x, out TV tail, out TV tailScaled) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        tail = O.LessThan(x, O.C(LogisticTail<TV, O>()));
+        tailScaled = O.Any(tail) ? ExpTail<TV, O, P>(x) : O.C(0);
+        return OnePlusExp<TV, O, P>(O.Neg(x));
     }
 
     /// <summary>e = exp(−|x|): the building block of the logistic function in both tails.</summary>
@@ -290,11 +388,11 @@ internal static class Elementary
     public static TV ExpNegAbs<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
         => Exp<TV, O, P>(O.Neg(O.Abs(x)));
 
-    /// <summary>exp(−|x|)·2^S (see <see cref="ExpTail{TV, O, P}"/>), and e = exp(−|x|) itself in <paramref name="e"/>.</summary>
+    /// <summary>exp(−|x|)·2^S (see <see cref="ExpTail{TV, O, P}(TV, TV)"/>), and e = exp(−|x|) itself in <paramref name="e"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV ExpNegAbsScaled<TV, O, P>(TV x, out TV e) where TV : struct where O : ISimd<TV> where P : IPrecision
     {
-        TV scaled = ExpTail<TV, O, P>(O.Neg(O.Abs(x)), O.C(0));
+        TV scaled = ExpTail<TV, O, P>(O.Neg(O.Abs(x)));
         e = Unscale<TV, O, P>(scaled);
         return scaled;
     }
@@ -317,8 +415,11 @@ internal static class Elementary
         return O.Div(e, O.Mul(d, d));
     }
 
-    /// <summary>The logistic function σ(x) = 1/(1 + e^−x), without overflow.</summary>
+    /// <summary>The logistic function σ(x) = 1/(1 + e^−x), without overflow, within about 1 ULP in both tails.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Sigmoid<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
-        => SigmoidFrom<TV, O>(x, ExpNegAbs<TV, O, P>(x));
+    {
+        TV d = LogisticDenominator<TV, O, P>(x, out TV tail, out TV tailScaled);
+        return O.Select(tail, Unscale<TV, O, P>(tailScaled), O.Div(O.C(1), d));
+    }
 }

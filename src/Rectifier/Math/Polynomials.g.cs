@@ -17,6 +17,16 @@ internal static class Polynomials
     public static TV ExpQSingle<TV, O>(TV t) where TV : struct where O : ISimd<TV>
         => O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.C(2.4859589834589056e-05), t, O.C(0.00019899285575896282)), t, O.C(0.001388885403566671)), t, O.C(0.00833329846980059)), t, O.C(0.04166666671901226)), t, O.C(0.16666666719028936)), t, O.C(0.5));
 
+    /// <summary>tanh(u)/u in z = u^2 on |u| ≤ 0.55; 12 coefficients, max relative fit error 1.3e-18.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV TanhSmallFull<TV, O>(TV t) where TV : struct where O : ISimd<TV>
+        => O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.C(-1.9428993183663042e-05), t, O.C(8.320274178943323e-05)), t, O.C(-0.00023329605704104197)), t, O.C(0.0005884078649141198)), t, O.C(-0.0014555330088204246)), t, O.C(0.0035920903102564794)), t, O.C(-0.008863232404667668)), t, O.C(0.021869488371442865)), t, O.C(-0.05396825396311858)), t, O.C(0.13333333333325045)), t, O.C(-0.3333333333333328)), t, O.C(1.0));
+
+    /// <summary>tanh(u)/u in z = u^2 on |u| ≤ 0.55; 6 coefficients, max relative fit error 9.5e-10.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV TanhSmallSingle<TV, O>(TV t) where TV : struct where O : ISimd<TV>
+        => O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.C(-0.006233633487954958), t, O.C(0.021038214806276562)), t, O.C(-0.05384231924681724)), t, O.C(0.13332456536433138)), t, O.C(-0.3333331079774895)), t, O.C(0.9999999990548019));
+
     /// <summary>erf(u)/u in z = u^2 on u ≤ 0.75; 14 coefficients, max relative fit error 2.3e-17.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV ErfSmallFull<TV, O>(TV t) where TV : struct where O : ISimd<TV>

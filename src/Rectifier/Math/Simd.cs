@@ -26,6 +26,10 @@ internal interface ISimd<TV> where TV : struct
     /// <summary>a·b + c, rounded once.</summary>
     static abstract TV Fma(TV a, TV b, TV c);
     static abstract TV Abs(TV a);
+    /// <summary><c>c &gt; x ? c : x</c>: a lower clamp that lets NaN in <paramref name="x"/> through (vmaxpd order).</summary>
+    static abstract TV Max(TV c, TV x);
+    /// <summary><c>c &lt; x ? c : x</c>: an upper clamp that lets NaN in <paramref name="x"/> through (vminpd order).</summary>
+    static abstract TV Min(TV c, TV x);
     static abstract TV Neg(TV a);
     static abstract TV LessThan(TV a, TV b);
     static abstract TV LessThanOrEqual(TV a, TV b);
@@ -57,6 +61,8 @@ internal readonly struct D128 : ISimd<Vector128<double>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<double> Div(Vector128<double> a, Vector128<double> b) => a / b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<double> Fma(Vector128<double> a, Vector128<double> b, Vector128<double> c) => Vector128.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<double> Abs(Vector128<double> a) => Vector128.Abs(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<double> Max(Vector128<double> c, Vector128<double> x) => Vector128.IsHardwareAccelerated ? Vector128.MaxNative(c, x) : Vector128.ConditionalSelect(Vector128.GreaterThan(c, x), c, x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<double> Min(Vector128<double> c, Vector128<double> x) => Vector128.IsHardwareAccelerated ? Vector128.MinNative(c, x) : Vector128.ConditionalSelect(Vector128.LessThan(c, x), c, x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<double> Neg(Vector128<double> a) => -a;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<double> LessThan(Vector128<double> a, Vector128<double> b) => Vector128.LessThan(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<double> LessThanOrEqual(Vector128<double> a, Vector128<double> b) => Vector128.LessThanOrEqual(a, b);
@@ -86,6 +92,8 @@ internal readonly struct F128 : ISimd<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Div(Vector128<float> a, Vector128<float> b) => a / b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Fma(Vector128<float> a, Vector128<float> b, Vector128<float> c) => Vector128.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Abs(Vector128<float> a) => Vector128.Abs(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Max(Vector128<float> c, Vector128<float> x) => Vector128.IsHardwareAccelerated ? Vector128.MaxNative(c, x) : Vector128.ConditionalSelect(Vector128.GreaterThan(c, x), c, x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Min(Vector128<float> c, Vector128<float> x) => Vector128.IsHardwareAccelerated ? Vector128.MinNative(c, x) : Vector128.ConditionalSelect(Vector128.LessThan(c, x), c, x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Neg(Vector128<float> a) => -a;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> LessThan(Vector128<float> a, Vector128<float> b) => Vector128.LessThan(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> LessThanOrEqual(Vector128<float> a, Vector128<float> b) => Vector128.LessThanOrEqual(a, b);
@@ -115,6 +123,8 @@ internal readonly struct D256 : ISimd<Vector256<double>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Div(Vector256<double> a, Vector256<double> b) => a / b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Fma(Vector256<double> a, Vector256<double> b, Vector256<double> c) => Vector256.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Abs(Vector256<double> a) => Vector256.Abs(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Max(Vector256<double> c, Vector256<double> x) => Vector256.IsHardwareAccelerated ? Vector256.MaxNative(c, x) : Vector256.ConditionalSelect(Vector256.GreaterThan(c, x), c, x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Min(Vector256<double> c, Vector256<double> x) => Vector256.IsHardwareAccelerated ? Vector256.MinNative(c, x) : Vector256.ConditionalSelect(Vector256.LessThan(c, x), c, x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Neg(Vector256<double> a) => -a;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> LessThan(Vector256<double> a, Vector256<double> b) => Vector256.LessThan(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> LessThanOrEqual(Vector256<double> a, Vector256<double> b) => Vector256.LessThanOrEqual(a, b);
@@ -144,6 +154,8 @@ internal readonly struct F256 : ISimd<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Div(Vector256<float> a, Vector256<float> b) => a / b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Abs(Vector256<float> a) => Vector256.Abs(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Max(Vector256<float> c, Vector256<float> x) => Vector256.IsHardwareAccelerated ? Vector256.MaxNative(c, x) : Vector256.ConditionalSelect(Vector256.GreaterThan(c, x), c, x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Min(Vector256<float> c, Vector256<float> x) => Vector256.IsHardwareAccelerated ? Vector256.MinNative(c, x) : Vector256.ConditionalSelect(Vector256.LessThan(c, x), c, x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Neg(Vector256<float> a) => -a;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> LessThan(Vector256<float> a, Vector256<float> b) => Vector256.LessThan(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> LessThanOrEqual(Vector256<float> a, Vector256<float> b) => Vector256.LessThanOrEqual(a, b);
@@ -173,6 +185,8 @@ internal readonly struct D512 : ISimd<Vector512<double>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Div(Vector512<double> a, Vector512<double> b) => a / b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Fma(Vector512<double> a, Vector512<double> b, Vector512<double> c) => Vector512.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Abs(Vector512<double> a) => Vector512.Abs(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Max(Vector512<double> c, Vector512<double> x) => Vector512.IsHardwareAccelerated ? Vector512.MaxNative(c, x) : Vector512.ConditionalSelect(Vector512.GreaterThan(c, x), c, x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Min(Vector512<double> c, Vector512<double> x) => Vector512.IsHardwareAccelerated ? Vector512.MinNative(c, x) : Vector512.ConditionalSelect(Vector512.LessThan(c, x), c, x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Neg(Vector512<double> a) => -a;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> LessThan(Vector512<double> a, Vector512<double> b) => Vector512.LessThan(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> LessThanOrEqual(Vector512<double> a, Vector512<double> b) => Vector512.LessThanOrEqual(a, b);
@@ -202,6 +216,8 @@ internal readonly struct F512 : ISimd<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Div(Vector512<float> a, Vector512<float> b) => a / b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Fma(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Abs(Vector512<float> a) => Vector512.Abs(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Max(Vector512<float> c, Vector512<float> x) => Vector512.IsHardwareAccelerated ? Vector512.MaxNative(c, x) : Vector512.ConditionalSelect(Vector512.GreaterThan(c, x), c, x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Min(Vector512<float> c, Vector512<float> x) => Vector512.IsHardwareAccelerated ? Vector512.MinNative(c, x) : Vector512.ConditionalSelect(Vector512.LessThan(c, x), c, x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Neg(Vector512<float> a) => -a;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> LessThan(Vector512<float> a, Vector512<float> b) => Vector512.LessThan(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> LessThanOrEqual(Vector512<float> a, Vector512<float> b) => Vector512.LessThanOrEqual(a, b);
@@ -222,7 +238,7 @@ internal readonly struct F512 : ISimd<Vector512<float>>
 /// <summary><see cref="ISimd{TV}"/> over a single double: the scalar path, lane-identical to the vector ones.</summary>
 internal readonly struct D1 : ISimd<double>
 {
-    private static readonly double True = BitConverter.Int64BitsToDouble(-1);
+    private static double AllBits => BitConverter.Int64BitsToDouble(-1);
 
     public static bool IsDouble => true;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double C(double value) => (double)value;
@@ -233,12 +249,14 @@ internal readonly struct D1 : ISimd<double>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Div(double a, double b) => a / b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Fma(double a, double b, double c) => Math.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Abs(double a) => BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(a) & long.MaxValue);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Max(double c, double x) => c > x ? c : x;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Min(double c, double x) => c < x ? c : x;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Neg(double a) => -a;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double LessThan(double a, double b) => a < b ? True : 0;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double LessThanOrEqual(double a, double b) => a <= b ? True : 0;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double GreaterThan(double a, double b) => a > b ? True : 0;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Equal(double a, double b) => a == b ? True : 0;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double IsNaN(double a) => double.IsNaN(a) ? True : 0;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double LessThan(double a, double b) => a < b ? AllBits : 0;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double LessThanOrEqual(double a, double b) => a <= b ? AllBits : 0;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double GreaterThan(double a, double b) => a > b ? AllBits : 0;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Equal(double a, double b) => a == b ? AllBits : 0;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double IsNaN(double a) => double.IsNaN(a) ? AllBits : 0;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Select(double mask, double a, double b) => BitConverter.DoubleToInt64Bits(mask) != 0 ? a : b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double And(double a, double b) => BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(a) & BitConverter.DoubleToInt64Bits(b));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Or(double a, double b) => BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(a) | BitConverter.DoubleToInt64Bits(b));
@@ -253,7 +271,7 @@ internal readonly struct D1 : ISimd<double>
 /// <summary><see cref="ISimd{TV}"/> over a single float: the scalar path, lane-identical to the vector ones.</summary>
 internal readonly struct F1 : ISimd<float>
 {
-    private static readonly float True = BitConverter.Int32BitsToSingle(-1);
+    private static float AllBits => BitConverter.Int32BitsToSingle(-1);
 
     public static bool IsDouble => false;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float C(double value) => (float)value;
@@ -264,12 +282,14 @@ internal readonly struct F1 : ISimd<float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Div(float a, float b) => a / b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Fma(float a, float b, float c) => MathF.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Abs(float a) => BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(a) & int.MaxValue);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Max(float c, float x) => c > x ? c : x;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Min(float c, float x) => c < x ? c : x;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Neg(float a) => -a;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float LessThan(float a, float b) => a < b ? True : 0;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float LessThanOrEqual(float a, float b) => a <= b ? True : 0;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float GreaterThan(float a, float b) => a > b ? True : 0;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Equal(float a, float b) => a == b ? True : 0;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float IsNaN(float a) => float.IsNaN(a) ? True : 0;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float LessThan(float a, float b) => a < b ? AllBits : 0;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float LessThanOrEqual(float a, float b) => a <= b ? AllBits : 0;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float GreaterThan(float a, float b) => a > b ? AllBits : 0;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Equal(float a, float b) => a == b ? AllBits : 0;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float IsNaN(float a) => float.IsNaN(a) ? AllBits : 0;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Select(float mask, float a, float b) => BitConverter.SingleToInt32Bits(mask) != 0 ? a : b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float And(float a, float b) => BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(a) & BitConverter.SingleToInt32Bits(b));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Or(float a, float b) => BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(a) | BitConverter.SingleToInt32Bits(b));

@@ -179,7 +179,7 @@ internal static class GeluTanhArgument
         return zh;
     }
 
-    /// <summary>e^{−|z|}·2^S for z = hi + lo (see <see cref="E.ExpTail{TV, O, P}"/>), and e^{−|z|} in <paramref name="e"/>.</summary>
+    /// <summary>e^{−|z|}·2^S for z = hi + lo (see <see cref="E.ExpTail{TV, O, P}(TV, TV)"/>), and e^{−|z|} in <paramref name="e"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV ExpNegAbsScaled<TV, O, P>(TV hi, TV lo, out TV e) where TV : struct where O : ISimd<TV> where P : IPrecision
     {
@@ -237,16 +237,15 @@ internal readonly struct GeluTanhBackwardFunction : IBinaryFunction
     }
 }
 
-/// <summary>silu: <c>x·σ(x)</c> = x/(1 + e^{−x}) or x·e^{x}/(1 + e^{x}); silu(−∞) = −0.</summary>
+/// <summary>silu: <c>x·σ(x)</c> = x/(1 + e^{−x}) with the denominator rounded once; x·e^x in the far tail;
+/// silu(−∞) = −0.</summary>
 internal readonly struct SiluFunction : IUnaryFunction
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Apply<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
     {
-        TV es = E.ExpNegAbsScaled<TV, O, P>(x, out TV e);
-        TV d = O.Add(O.C(1), e);
-        TV negative = E.Unscale<TV, O, P>(O.Div(O.Mul(x, es), d));
-        TV y = O.Select(O.LessThan(x, O.C(0)), negative, O.Div(x, d));
+        TV d = E.LogisticDenominator<TV, O, P>(x, out TV tail, out TV tailScaled);
+        TV y = O.Select(tail, E.Unscale<TV, O, P>(O.Mul(x, tailScaled)), O.Div(x, d));
         return Lanes.NegativeInfinityToNegativeZero<TV, O>(x, y);
     }
 }
@@ -424,12 +423,12 @@ internal readonly struct SigmoidFunction : IUnaryFunction
         => E.Sigmoid<TV, O, P>(x);
 }
 
-/// <summary>sigmoid backward from x: <c>g·e/(1 + e)²</c>, e = e^{−|x|}.</summary>
+/// <summary>sigmoid backward from x: <c>g·σ(x)σ(−x)</c> = g/((1 + e^{|x|})(1 + e^{−|x|})).</summary>
 internal readonly struct SigmoidBackwardFunction : IBinaryFunction
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Apply<TV, O, P>(TV x, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision
-        => O.Mul(g, E.SigmoidSlopeFrom<TV, O>(E.ExpNegAbs<TV, O, P>(x)));
+        => O.Mul(g, E.LogisticSlope<TV, O, P>(O.Abs(x)));
 }
 
 /// <summary>sigmoid backward from the output y (PyTorch's form): <c>g·(1 − y)·y</c>.</summary>
@@ -455,8 +454,7 @@ internal readonly struct TanhBackwardFunction : IBinaryFunction
     public TV Apply<TV, O, P>(TV x, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision
     {
         TV a = O.Abs(x);
-        TV e = E.Exp<TV, O, P>(O.Neg(O.Add(a, a)));
-        return O.Mul(g, O.Mul(O.C(4), E.SigmoidSlopeFrom<TV, O>(e)));
+        return O.Mul(g, O.Mul(O.C(4), E.LogisticSlope<TV, O, P>(O.Add(a, a))));
     }
 }
 

@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text;
+
+namespace Rectifier.Benchmarks;
+
+/// <summary>The smooth family, f32, forward and backward, on 1 thread and on all cores, in Gelem/s, measured
+/// interleaved in one process (compare with bench/peers/smooth_peers.py for PyTorch).</summary>
+public static class SmoothSuite
+{
+    private delegate void Fwd(float[] x, float[] y);
+    private delegate void Bwd(float[] x, float[] g, float[] y);
+
+    private static readonly (string Name, Fwd Forward, Bwd Backward)[] Functions =
+    [
+        ("elu", (x, y) => Activations.Elu<float>(x, y), (x, g, y) => Activations.EluBackward<float>(x, g, y)),
+        ("selu", (x, y) => Activations.Selu<float>(x, y), (x, g, y) => Activations.SeluBackward<float>(x, g, y)),
+        ("celu", (x, y) => Activations.Celu<float>(x, y), (x, g, y) => Activations.CeluBackward<float>(x, g, y)),
+        ("gelu", (x, y) => Activations.Gelu<float>(x, y), (x, g, y) => Activations.GeluBackward<float>(x, g, y)),
+        ("gelu_tanh", (x, y) => Activations.Gelu<float>(x, y, GeluApproximation.Tanh), (x, g, y) => Activations.GeluBackward<float>(x, g, y, GeluApproximation.Tanh)),
+        ("silu", (x, y) => Activations.Silu<float>(x, y), (x, g, y) => Activations.SiluBackward<float>(x, g, y)),
+        ("mish", (x, y) => Activations.Mish<float>(x, y), (x, g, y) => Activations.MishBackward<float>(x, g, y)),
+        ("softplus", (x, y) => Activations.Softplus<float>(x, y), (x, g, y) => Activations.SoftplusBackward<float>(x, g, y)),
+        ("hardswish", (x, y) => Activations.Hardswish<float>(x, y), (x, g, y) => Activations.HardswishBackward<float>(x, g, y)),
+        ("hardsigmoid", (x, y) => Activations.Hardsigmoid<float>(x, y), (x, g, y) => Activations.HardsigmoidBackward<float>(x, g, y)),
+        ("sigmoid", (x, y) => Activations.Sigmoid<float>(x, y), (x, g, y) => Activations.SigmoidBackward<float>(x, g, y)),
+        ("tanh", (x, y) => Activations.Tanh<float>(x, y), (x, g, y) => Activations.TanhBackward<float>(x, g, y)),
+    ];
+
+    public static string Run(int n, bool quick, string? only = null)
+    {
+        var rng = new Random(1);
+        float[] x = new float[n], g = new float[n], y = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            x[i] = (float)(rng.NextDouble() * 8 - 4);
+            g[i] = (float)rng.NextDouble();
+        }
+        var md = new StringBuilder();
+        md.AppendLine(CultureInfo.InvariantCulture, $"f32, n = {ReluSuite.Size(n)}, inputs uniform in [−4, 4]; Gelem/s (median of interleaved rounds)\n");
+        md.AppendLine("| function | fwd 1 thread | fwd all cores | bwd 1 thread | bwd all cores |");
+        md.AppendLine("|---|---:|---:|---:|---:|");
+        int cores = Environment.ProcessorCount;
+        foreach (var (name, fwd, bwd) in Functions)
+        {
+            if (only is not null && !only.Split(',').Contains(name))
+            {
+                continue;
+            }
+            var bench = new Interleaved()
+                .Add("f1", () => { using (Parallelism.Scope(1)) fwd(x, y); })
+                .Add("fN", () => { using (Parallelism.Scope(cores)) fwd(x, y); })
+                .Add("b1", () => { using (Parallelism.Scope(1)) bwd(x, g, y); })
+                .Add("bN", () => { using (Parallelism.Scope(cores)) bwd(x, g, y); });
+            var t = bench.Measure(quick ? 3 : 7, quick ? 0.02 : 0.1);
+            string Rate(string k) => (n / t[k] / 1e9).ToString("F2", CultureInfo.InvariantCulture);
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {Rate("f1")} | {Rate("fN")} | {Rate("b1")} | {Rate("bN")} |");
+            Console.Error.WriteLine($"{name}: fwd {Rate("f1")}/{Rate("fN")} bwd {Rate("b1")}/{Rate("bN")} Gelem/s");
+        }
+        return md.ToString();
+    }
+}
