@@ -5,6 +5,8 @@ using Rectifier.Benchmarks;
 // Usage:
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- relu [--quick] [--out FILE]   interleaved ReLU table (markdown)
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- smooth [--quick] [--only a,b]  smooth family, f32 1M, Gelem/s
+//   dotnet run -c Release --project bench/Rectifier.Benchmarks -- accuracy                     worst ULP per smooth function (docs/ACCURACY.md)
+//   dotnet run -c Release --project bench/Rectifier.Benchmarks -- exhaustive [--only a,b]      every finite float, forward (long)
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- thresholds                   parallel / non-temporal sweeps
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- bdn [BenchmarkDotNet args]   the BenchmarkDotNet classes
 string mode = args.Length > 0 ? args[0] : "relu";
@@ -16,6 +18,8 @@ string result = mode switch
 {
     "relu" => header + ReluSuite.Run(quick ? [1 << 10, 1 << 14, 1 << 18, 1 << 22] : [1 << 10, 1 << 14, 1 << 18, 1 << 22, 1 << 26], quick),
     "smooth" => header + SmoothSuite.Run(1 << 20, quick, Option("--only")),
+    "accuracy" => header + AccuracyReport.Run(Path.Combine(RepositoryRoot(), "tests", "Rectifier.Tests", "Golden", "smooth_f64.txt")),
+    "exhaustive" => header + AccuracyReport.Exhaustive(Option("--only")),
     "thresholds" => header + Thresholds.Run(),
     "bdn" => RunBdn(args[1..]),
     _ => throw new ArgumentException($"unknown mode '{mode}': use relu, thresholds or bdn"),
@@ -30,6 +34,18 @@ string? Option(string name)
 {
     int i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+static string RepositoryRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "Rectifier.slnx")))
+        {
+            return dir.FullName;
+        }
+    }
+    throw new InvalidOperationException("run from inside the repository");
 }
 
 static string RunBdn(string[] rest)

@@ -13,6 +13,9 @@ internal unsafe interface IElementKernel<T, TSelf> where T : unmanaged where TSe
     Vector256<T> At256(nint i);
     Vector512<T> At512(nint i);
 
+    /// <summary>Whether the operator is heavy (see <see cref="IUnaryOperator{T}.Heavy"/>).</summary>
+    static abstract bool Heavy { get; }
+
     /// <summary>The same operator over other input buffers (used to run Half data through float buffers).</summary>
     TSelf WithInputs(T* a, T* b, T* c);
 }
@@ -20,6 +23,7 @@ internal unsafe interface IElementKernel<T, TSelf> where T : unmanaged where TSe
 internal readonly unsafe struct UnaryKernel<T, TOp>(T* x, TOp op) : IElementKernel<T, UnaryKernel<T, TOp>>
     where T : unmanaged where TOp : struct, IUnaryOperator<T>
 {
+    public static bool Heavy => TOp.Heavy;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public T At(nint i) => op.Invoke(x[i]);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector128<T> At128(nint i) => op.Invoke(Vector128.Load(x + i));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector256<T> At256(nint i) => op.Invoke(Vector256.Load(x + i));
@@ -30,6 +34,7 @@ internal readonly unsafe struct UnaryKernel<T, TOp>(T* x, TOp op) : IElementKern
 internal readonly unsafe struct BinaryKernel<T, TOp>(T* x, T* y, TOp op) : IElementKernel<T, BinaryKernel<T, TOp>>
     where T : unmanaged where TOp : struct, IBinaryOperator<T>
 {
+    public static bool Heavy => TOp.Heavy;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public T At(nint i) => op.Invoke(x[i], y[i]);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector128<T> At128(nint i) => op.Invoke(Vector128.Load(x + i), Vector128.Load(y + i));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector256<T> At256(nint i) => op.Invoke(Vector256.Load(x + i), Vector256.Load(y + i));
@@ -40,6 +45,7 @@ internal readonly unsafe struct BinaryKernel<T, TOp>(T* x, T* y, TOp op) : IElem
 internal readonly unsafe struct TernaryKernel<T, TOp>(T* x, T* y, T* z, TOp op) : IElementKernel<T, TernaryKernel<T, TOp>>
     where T : unmanaged where TOp : struct, ITernaryOperator<T>
 {
+    public static bool Heavy => TOp.Heavy;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public T At(nint i) => op.Invoke(x[i], y[i], z[i]);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector128<T> At128(nint i) => op.Invoke(Vector128.Load(x + i), Vector128.Load(y + i), Vector128.Load(z + i));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector256<T> At256(nint i) => op.Invoke(Vector256.Load(x + i), Vector256.Load(y + i), Vector256.Load(z + i));

@@ -15,7 +15,11 @@ internal static unsafe class ElementwiseDriver
         where T : unmanaged where TK : struct, IElementKernel<T, TK>
     {
         nint n = end - start;
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count)
+        if (TK.Heavy && n >= Vector128<T>.Count && Vector128.IsHardwareAccelerated)
+        {
+            RunHeavy(k, dst, start, end, nonTemporal);
+        }
+        else if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count)
         {
             Run512(k, dst, start, end, nonTemporal);
         }
@@ -33,6 +37,150 @@ internal static unsafe class ElementwiseDriver
             {
                 dst[i] = k.At(i);
             }
+        }
+    }
+
+    /// <summary>The loop for heavy operators: one call site of the kernel per width (so it inlines whole), no unrolling
+    /// (the operator's own instruction-level parallelism fills the pipes). The first and last vectors are computed
+    /// first and stored last, exactly as in the light loops, so in-place calls stay exact.</summary>
+    private static void RunHeavy<T, TK>(TK k, T* dst, nint start, nint end, bool nonTemporal)
+        where T : unmanaged where TK : struct, IElementKernel<T, TK>
+    {
+        nint n = end - start;
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count)
+        {
+            RunHeavy512(k, dst, start, end, nonTemporal);
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count)
+        {
+            RunHeavy256(k, dst, start, end);
+        }
+        else
+        {
+            RunHeavy128(k, dst, start, end);
+        }
+    }
+
+    // One method per width: each is its own JIT compilation, so each inlines its one copy of the operator.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RunHeavy512<T, TK>(TK k, T* dst, nint start, nint end, bool nonTemporal)
+        where T : unmanaged where TK : struct, IElementKernel<T, TK>
+    {
+        nint v = Vector512<T>.Count;
+        Vector512<T> first = default, last = default;
+        for (nint j = 0, i = start; ; j++)
+        {
+            nint at = j == 0 ? start : j == 1 ? end - v : i;
+            if (j >= 2 && at > end - v)
+            {
+                break;
+            }
+            Vector512<T> r = k.At512(at);
+            if (j == 0)
+            {
+                first = r;
+            }
+            else if (j == 1)
+            {
+                last = r;
+                i = start + v;
+            }
+            else
+            {
+                Store(r, dst + at, nonTemporal);
+                i += v;
+            }
+        }
+        FenceIf(nonTemporal);
+        last.Store(dst + end - v);
+        first.Store(dst + start);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RunHeavy256<T, TK>(TK k, T* dst, nint start, nint end)
+        where T : unmanaged where TK : struct, IElementKernel<T, TK>
+    {
+        nint v = Vector256<T>.Count;
+        Vector256<T> first = default, last = default;
+        for (nint j = 0, i = start; ; j++)
+        {
+            nint at = j == 0 ? start : j == 1 ? end - v : i;
+            if (j >= 2 && at > end - v)
+            {
+                break;
+            }
+            Vector256<T> r = k.At256(at);
+            if (j == 0)
+            {
+                first = r;
+            }
+            else if (j == 1)
+            {
+                last = r;
+                i = start + v;
+            }
+            else
+            {
+                r.Store(dst + at);
+                i += v;
+            }
+        }
+        last.Store(dst + end - v);
+        first.Store(dst + start);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RunHeavy128<T, TK>(TK k, T* dst, nint start, nint end)
+        where T : unmanaged where TK : struct, IElementKernel<T, TK>
+    {
+        nint v = Vector128<T>.Count;
+        Vector128<T> first = default, last = default;
+        for (nint j = 0, i = start; ; j++)
+        {
+            nint at = j == 0 ? start : j == 1 ? end - v : i;
+            if (j >= 2 && at > end - v)
+            {
+                break;
+            }
+            Vector128<T> r = k.At128(at);
+            if (j == 0)
+            {
+                first = r;
+            }
+            else if (j == 1)
+            {
+                last = r;
+                i = start + v;
+            }
+            else
+            {
+                r.Store(dst + at);
+                i += v;
+            }
+        }
+        last.Store(dst + end - v);
+        first.Store(dst + start);
+    }
+
+    /// <summary>A full-width store, bypassing the cache when asked and the address allows it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<T>(Vector512<T> value, T* address, bool nonTemporal) where T : unmanaged
+    {
+        if (nonTemporal && ((nint)address & 63) == 0)
+        {
+            value.StoreAlignedNonTemporal(address);
+        }
+        else
+        {
+            value.Store(address);
+        }
+    }
+
+    private static void FenceIf(bool nonTemporal)
+    {
+        if (nonTemporal && Sse.IsSupported)
+        {
+            Sse.StoreFence();
         }
     }
 

@@ -144,7 +144,7 @@ internal static class Elementary
     public static TV Unscale<TV, O, P>(TV v) where TV : struct where O : ISimd<TV> where P : IPrecision
     {
         int scale = TailScale<TV, O, P>();
-        return scale == 0 ? v : O.Mul(v, O.C(System.Math.ScaleB(1.0, -scale)));
+        return scale == 0 ? v : O.Mul(v, O.C(scale == 256 ? 8.636168555094445e-78 : 5.421010862427522e-20));   // 2^−256, 2^−64
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

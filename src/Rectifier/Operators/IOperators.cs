@@ -8,6 +8,10 @@ namespace Rectifier.Operators;
 /// results never depend on length, alignment or vector width.</remarks>
 internal interface IUnaryOperator<T> where T : unmanaged
 {
+    /// <summary>True for operators of a hundred instructions or more: the driver then runs them through a loop
+    /// with a single call site, so the JIT inlines them whole (see ElementwiseDriver.RunHeavy).</summary>
+    static virtual bool Heavy => false;
+
     T Invoke(T x);
     Vector128<T> Invoke(Vector128<T> x);
     Vector256<T> Invoke(Vector256<T> x);
@@ -17,6 +21,10 @@ internal interface IUnaryOperator<T> where T : unmanaged
 /// <summary>An element-wise function of two inputs (typically <c>(x, gradOutput) → gradInput</c>).</summary>
 internal interface IBinaryOperator<T> where T : unmanaged
 {
+    /// <summary>True for operators of a hundred instructions or more: the driver then runs them through a loop
+    /// with a single call site, so the JIT inlines them whole (see ElementwiseDriver.RunHeavy).</summary>
+    static virtual bool Heavy => false;
+
     T Invoke(T x, T y);
     Vector128<T> Invoke(Vector128<T> x, Vector128<T> y);
     Vector256<T> Invoke(Vector256<T> x, Vector256<T> y);
@@ -26,6 +34,10 @@ internal interface IBinaryOperator<T> where T : unmanaged
 /// <summary>An element-wise function of three inputs (per-element weight or bias forms).</summary>
 internal interface ITernaryOperator<T> where T : unmanaged
 {
+    /// <summary>True for operators of a hundred instructions or more: the driver then runs them through a loop
+    /// with a single call site, so the JIT inlines them whole (see ElementwiseDriver.RunHeavy).</summary>
+    static virtual bool Heavy => false;
+
     T Invoke(T x, T y, T z);
     Vector128<T> Invoke(Vector128<T> x, Vector128<T> y, Vector128<T> z);
     Vector256<T> Invoke(Vector256<T> x, Vector256<T> y, Vector256<T> z);

@@ -7,9 +7,9 @@ namespace Rectifier.Operators;
 /// <summary>A smooth activation written once over any lane type (see <see cref="ISimd{TV}"/>). The adapters below
 /// turn it into the per-width operators the drivers run: float data is computed in double lanes at
 /// <see cref="SinglePrecision"/> and rounded once; double data in double lanes at <see cref="FullPrecision"/>.</summary>
-/// <remarks>The adapters' Invoke methods are deliberately not inlined into the drivers: each is its own JIT
-/// compilation, so the whole function (a few hundred instructions) inlines into it within the JIT's budget, and
-/// the call costs a few cycles per vector against the hundred or so the function takes.</remarks>
+/// <remarks>The adapters are <c>Heavy</c>: the driver runs them through a loop with one call site per width, so
+/// the whole function (a few hundred instructions) inlines within the JIT's budget and vectors never cross a call
+/// by value (a 64-byte stack slot is not 64-byte aligned, and a split store-to-load costs more than the function).</remarks>
 internal interface IUnaryFunction
 {
     TV Apply<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision;
@@ -24,95 +24,194 @@ internal interface IBinaryFunction
 /// <summary>Float data: widened to double, computed, rounded once.</summary>
 internal readonly struct SingleUnary<TF>(TF f) : IUnaryOperator<float> where TF : struct, IUnaryFunction
 {
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static bool Heavy => true;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Invoke(float x) => (float)f.Apply<double, D1, SinglePrecision>(x);
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector128<float> Invoke(Vector128<float> x)
     {
         (Vector128<double> lo, Vector128<double> hi) = Vector128.Widen(x);
-        return Vector128.Narrow(f.Apply<Vector128<double>, D128, SinglePrecision>(lo), f.Apply<Vector128<double>, D128, SinglePrecision>(hi));
+        Vector128<double> a = lo, first = default, second = default;
+        for (int half = 0; half < 2; half++)   // one call site: the function inlines once
+        {
+            Vector128<double> r = f.Apply<Vector128<double>, D128, SinglePrecision>(a);
+            if (half == 0)
+            {
+                first = r;
+                a = hi;
+            }
+            else
+            {
+                second = r;
+            }
+        }
+        return Vector128.Narrow(first, second);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector256<float> Invoke(Vector256<float> x)
     {
         (Vector256<double> lo, Vector256<double> hi) = Vector256.Widen(x);
-        return Vector256.Narrow(f.Apply<Vector256<double>, D256, SinglePrecision>(lo), f.Apply<Vector256<double>, D256, SinglePrecision>(hi));
+        Vector256<double> a = lo, first = default, second = default;
+        for (int half = 0; half < 2; half++)   // one call site: the function inlines once
+        {
+            Vector256<double> r = f.Apply<Vector256<double>, D256, SinglePrecision>(a);
+            if (half == 0)
+            {
+                first = r;
+                a = hi;
+            }
+            else
+            {
+                second = r;
+            }
+        }
+        return Vector256.Narrow(first, second);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector512<float> Invoke(Vector512<float> x)
     {
         (Vector512<double> lo, Vector512<double> hi) = Vector512.Widen(x);
-        return Vector512.Narrow(f.Apply<Vector512<double>, D512, SinglePrecision>(lo), f.Apply<Vector512<double>, D512, SinglePrecision>(hi));
+        Vector512<double> a = lo, first = default, second = default;
+        for (int half = 0; half < 2; half++)   // one call site: the function inlines once
+        {
+            Vector512<double> r = f.Apply<Vector512<double>, D512, SinglePrecision>(a);
+            if (half == 0)
+            {
+                first = r;
+                a = hi;
+            }
+            else
+            {
+                second = r;
+            }
+        }
+        return Vector512.Narrow(first, second);
     }
 }
 
 /// <summary>Double data at full precision.</summary>
 internal readonly struct DoubleUnary<TF>(TF f) : IUnaryOperator<double> where TF : struct, IUnaryFunction
 {
-    [MethodImpl(MethodImplOptions.NoInlining)] public double Invoke(double x) => f.Apply<double, D1, FullPrecision>(x);
-    [MethodImpl(MethodImplOptions.NoInlining)] public Vector128<double> Invoke(Vector128<double> x) => f.Apply<Vector128<double>, D128, FullPrecision>(x);
-    [MethodImpl(MethodImplOptions.NoInlining)] public Vector256<double> Invoke(Vector256<double> x) => f.Apply<Vector256<double>, D256, FullPrecision>(x);
-    [MethodImpl(MethodImplOptions.NoInlining)] public Vector512<double> Invoke(Vector512<double> x) => f.Apply<Vector512<double>, D512, FullPrecision>(x);
+    public static bool Heavy => true;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public double Invoke(double x) => f.Apply<double, D1, FullPrecision>(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector128<double> Invoke(Vector128<double> x) => f.Apply<Vector128<double>, D128, FullPrecision>(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector256<double> Invoke(Vector256<double> x) => f.Apply<Vector256<double>, D256, FullPrecision>(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector512<double> Invoke(Vector512<double> x) => f.Apply<Vector512<double>, D512, FullPrecision>(x);
 }
 
 /// <summary>Float backward: both inputs widened, computed in double, rounded once.</summary>
 internal readonly struct SingleBinary<TF>(TF f) : IBinaryOperator<float> where TF : struct, IBinaryFunction
 {
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static bool Heavy => true;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Invoke(float x, float g) => (float)f.Apply<double, D1, SinglePrecision>(x, g);
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector128<float> Invoke(Vector128<float> x, Vector128<float> g)
     {
         (Vector128<double> xl, Vector128<double> xh) = Vector128.Widen(x);
         (Vector128<double> gl, Vector128<double> gh) = Vector128.Widen(g);
-        return Vector128.Narrow(f.Apply<Vector128<double>, D128, SinglePrecision>(xl, gl), f.Apply<Vector128<double>, D128, SinglePrecision>(xh, gh));
+        Vector128<double> a = xl, b = gl, first = default, second = default;
+        for (int half = 0; half < 2; half++)   // one call site: the function inlines once
+        {
+            Vector128<double> r = f.Apply<Vector128<double>, D128, SinglePrecision>(a, b);
+            if (half == 0)
+            {
+                first = r;
+                a = xh;
+                b = gh;
+            }
+            else
+            {
+                second = r;
+            }
+        }
+        return Vector128.Narrow(first, second);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector256<float> Invoke(Vector256<float> x, Vector256<float> g)
     {
         (Vector256<double> xl, Vector256<double> xh) = Vector256.Widen(x);
         (Vector256<double> gl, Vector256<double> gh) = Vector256.Widen(g);
-        return Vector256.Narrow(f.Apply<Vector256<double>, D256, SinglePrecision>(xl, gl), f.Apply<Vector256<double>, D256, SinglePrecision>(xh, gh));
+        Vector256<double> a = xl, b = gl, first = default, second = default;
+        for (int half = 0; half < 2; half++)   // one call site: the function inlines once
+        {
+            Vector256<double> r = f.Apply<Vector256<double>, D256, SinglePrecision>(a, b);
+            if (half == 0)
+            {
+                first = r;
+                a = xh;
+                b = gh;
+            }
+            else
+            {
+                second = r;
+            }
+        }
+        return Vector256.Narrow(first, second);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector512<float> Invoke(Vector512<float> x, Vector512<float> g)
     {
         (Vector512<double> xl, Vector512<double> xh) = Vector512.Widen(x);
         (Vector512<double> gl, Vector512<double> gh) = Vector512.Widen(g);
-        return Vector512.Narrow(f.Apply<Vector512<double>, D512, SinglePrecision>(xl, gl), f.Apply<Vector512<double>, D512, SinglePrecision>(xh, gh));
+        Vector512<double> a = xl, b = gl, first = default, second = default;
+        for (int half = 0; half < 2; half++)   // one call site: the function inlines once
+        {
+            Vector512<double> r = f.Apply<Vector512<double>, D512, SinglePrecision>(a, b);
+            if (half == 0)
+            {
+                first = r;
+                a = xh;
+                b = gh;
+            }
+            else
+            {
+                second = r;
+            }
+        }
+        return Vector512.Narrow(first, second);
     }
 }
 
 /// <summary>Double backward at full precision.</summary>
 internal readonly struct DoubleBinary<TF>(TF f) : IBinaryOperator<double> where TF : struct, IBinaryFunction
 {
-    [MethodImpl(MethodImplOptions.NoInlining)] public double Invoke(double x, double g) => f.Apply<double, D1, FullPrecision>(x, g);
-    [MethodImpl(MethodImplOptions.NoInlining)] public Vector128<double> Invoke(Vector128<double> x, Vector128<double> g) => f.Apply<Vector128<double>, D128, FullPrecision>(x, g);
-    [MethodImpl(MethodImplOptions.NoInlining)] public Vector256<double> Invoke(Vector256<double> x, Vector256<double> g) => f.Apply<Vector256<double>, D256, FullPrecision>(x, g);
-    [MethodImpl(MethodImplOptions.NoInlining)] public Vector512<double> Invoke(Vector512<double> x, Vector512<double> g) => f.Apply<Vector512<double>, D512, FullPrecision>(x, g);
+    public static bool Heavy => true;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public double Invoke(double x, double g) => f.Apply<double, D1, FullPrecision>(x, g);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector128<double> Invoke(Vector128<double> x, Vector128<double> g) => f.Apply<Vector128<double>, D128, FullPrecision>(x, g);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector256<double> Invoke(Vector256<double> x, Vector256<double> g) => f.Apply<Vector256<double>, D256, FullPrecision>(x, g);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector512<double> Invoke(Vector512<double> x, Vector512<double> g) => f.Apply<Vector512<double>, D512, FullPrecision>(x, g);
 }
 
 /// <summary>Float data computed in float lanes (twice the lanes of the double path) where the function's float
 /// evaluation stays within the accuracy contract; see docs/ACCURACY.md for which functions qualify.</summary>
 internal readonly struct NativeSingleUnary<TF>(TF f) : IUnaryOperator<float> where TF : struct, IUnaryFunction
 {
-    [MethodImpl(MethodImplOptions.NoInlining)] public float Invoke(float x) => f.Apply<float, F1, SinglePrecision>(x);
-    [MethodImpl(MethodImplOptions.NoInlining)] public Vector128<float> Invoke(Vector128<float> x) => f.Apply<Vector128<float>, F128, SinglePrecision>(x);
-    [MethodImpl(MethodImplOptions.NoInlining)] public Vector256<float> Invoke(Vector256<float> x) => f.Apply<Vector256<float>, F256, SinglePrecision>(x);
-    [MethodImpl(MethodImplOptions.NoInlining)] public Vector512<float> Invoke(Vector512<float> x) => f.Apply<Vector512<float>, F512, SinglePrecision>(x);
+    public static bool Heavy => true;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public float Invoke(float x) => f.Apply<float, F1, SinglePrecision>(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector128<float> Invoke(Vector128<float> x) => f.Apply<Vector128<float>, F128, SinglePrecision>(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector256<float> Invoke(Vector256<float> x) => f.Apply<Vector256<float>, F256, SinglePrecision>(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector512<float> Invoke(Vector512<float> x) => f.Apply<Vector512<float>, F512, SinglePrecision>(x);
 }
 
 /// <summary>Float backward computed in float lanes (see <see cref="NativeSingleUnary{TF}"/>).</summary>
 internal readonly struct NativeSingleBinary<TF>(TF f) : IBinaryOperator<float> where TF : struct, IBinaryFunction
 {
-    [MethodImpl(MethodImplOptions.NoInlining)] public float Invoke(float x, float g) => f.Apply<float, F1, SinglePrecision>(x, g);
-    [MethodImpl(MethodImplOptions.NoInlining)] public Vector128<float> Invoke(Vector128<float> x, Vector128<float> g) => f.Apply<Vector128<float>, F128, SinglePrecision>(x, g);
-    [MethodImpl(MethodImplOptions.NoInlining)] public Vector256<float> Invoke(Vector256<float> x, Vector256<float> g) => f.Apply<Vector256<float>, F256, SinglePrecision>(x, g);
-    [MethodImpl(MethodImplOptions.NoInlining)] public Vector512<float> Invoke(Vector512<float> x, Vector512<float> g) => f.Apply<Vector512<float>, F512, SinglePrecision>(x, g);
+    public static bool Heavy => true;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public float Invoke(float x, float g) => f.Apply<float, F1, SinglePrecision>(x, g);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector128<float> Invoke(Vector128<float> x, Vector128<float> g) => f.Apply<Vector128<float>, F128, SinglePrecision>(x, g);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector256<float> Invoke(Vector256<float> x, Vector256<float> g) => f.Apply<Vector256<float>, F256, SinglePrecision>(x, g);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector512<float> Invoke(Vector512<float> x, Vector512<float> g) => f.Apply<Vector512<float>, F512, SinglePrecision>(x, g);
 }
