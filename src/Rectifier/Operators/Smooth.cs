@@ -12,19 +12,26 @@ namespace Rectifier.Operators;
 /// by value (a 64-byte stack slot is not 64-byte aligned, and a split store-to-load costs more than the function).</remarks>
 internal interface IUnaryFunction
 {
+    /// <summary>True for a handful of instructions (hardswish, hardsigmoid): the driver then unrolls it like the
+    /// piecewise family instead of running the single-call-site loop for heavy operators.</summary>
+    static virtual bool Light => false;
+
     TV Apply<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision;
 }
 
 /// <summary>A smooth backward: (x, gradOutput) → gradInput.</summary>
 internal interface IBinaryFunction
 {
+    /// <summary>See <see cref="IUnaryFunction.Light"/>.</summary>
+    static virtual bool Light => false;
+
     TV Apply<TV, O, P>(TV x, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision;
 }
 
 /// <summary>Float data: widened to double, computed, rounded once.</summary>
 internal readonly struct SingleUnary<TF>(TF f) : IUnaryOperator<float> where TF : struct, IUnaryFunction
 {
-    public static bool Heavy => true;
+    public static bool Heavy => !TF.Light;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Invoke(float x) => (float)f.Apply<double, D1, SinglePrecision>(x);
@@ -96,7 +103,7 @@ internal readonly struct SingleUnary<TF>(TF f) : IUnaryOperator<float> where TF 
 /// <summary>Double data at full precision.</summary>
 internal readonly struct DoubleUnary<TF>(TF f) : IUnaryOperator<double> where TF : struct, IUnaryFunction
 {
-    public static bool Heavy => true;
+    public static bool Heavy => !TF.Light;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public double Invoke(double x) => f.Apply<double, D1, FullPrecision>(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector128<double> Invoke(Vector128<double> x) => f.Apply<Vector128<double>, D128, FullPrecision>(x);
@@ -107,7 +114,7 @@ internal readonly struct DoubleUnary<TF>(TF f) : IUnaryOperator<double> where TF
 /// <summary>Float backward: both inputs widened, computed in double, rounded once.</summary>
 internal readonly struct SingleBinary<TF>(TF f) : IBinaryOperator<float> where TF : struct, IBinaryFunction
 {
-    public static bool Heavy => true;
+    public static bool Heavy => !TF.Light;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Invoke(float x, float g) => (float)f.Apply<double, D1, SinglePrecision>(x, g);
@@ -185,7 +192,7 @@ internal readonly struct SingleBinary<TF>(TF f) : IBinaryOperator<float> where T
 /// <summary>Double backward at full precision.</summary>
 internal readonly struct DoubleBinary<TF>(TF f) : IBinaryOperator<double> where TF : struct, IBinaryFunction
 {
-    public static bool Heavy => true;
+    public static bool Heavy => !TF.Light;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public double Invoke(double x, double g) => f.Apply<double, D1, FullPrecision>(x, g);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector128<double> Invoke(Vector128<double> x, Vector128<double> g) => f.Apply<Vector128<double>, D128, FullPrecision>(x, g);
@@ -197,7 +204,7 @@ internal readonly struct DoubleBinary<TF>(TF f) : IBinaryOperator<double> where 
 /// evaluation stays within the accuracy contract; see docs/ACCURACY.md for which functions qualify.</summary>
 internal readonly struct NativeSingleUnary<TF>(TF f) : IUnaryOperator<float> where TF : struct, IUnaryFunction
 {
-    public static bool Heavy => true;
+    public static bool Heavy => !TF.Light;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public float Invoke(float x) => f.Apply<float, F1, SinglePrecision>(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector128<float> Invoke(Vector128<float> x) => f.Apply<Vector128<float>, F128, SinglePrecision>(x);
@@ -208,7 +215,7 @@ internal readonly struct NativeSingleUnary<TF>(TF f) : IUnaryOperator<float> whe
 /// <summary>Float backward computed in float lanes (see <see cref="NativeSingleUnary{TF}"/>).</summary>
 internal readonly struct NativeSingleBinary<TF>(TF f) : IBinaryOperator<float> where TF : struct, IBinaryFunction
 {
-    public static bool Heavy => true;
+    public static bool Heavy => !TF.Light;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public float Invoke(float x, float g) => f.Apply<float, F1, SinglePrecision>(x, g);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector128<float> Invoke(Vector128<float> x, Vector128<float> g) => f.Apply<Vector128<float>, F128, SinglePrecision>(x, g);

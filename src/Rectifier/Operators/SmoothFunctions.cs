@@ -71,6 +71,8 @@ internal readonly struct EluBackwardFunction(double scale, double gradCoef, doub
 /// (as accurate as y is: near saturation y + negCoef cancels).</summary>
 internal readonly struct EluBackwardFromOutputFunction(double scale, double negCoef, double divisor) : IBinaryFunction
 {
+    public static bool Light => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Apply<TV, O, P>(TV y, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision
     {
@@ -366,6 +368,8 @@ internal readonly struct SoftplusBackwardFunction(double beta, double threshold)
 /// <summary>hardswish: <c>x·min(max(x + 3, 0), 6)/6</c>; 0 (−0 for negative x) at and below −3, −∞ included.</summary>
 internal readonly struct HardswishFunction : IUnaryFunction
 {
+    public static bool Light => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Apply<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
     {
@@ -380,6 +384,8 @@ internal readonly struct HardswishFunction : IUnaryFunction
 /// zero of the slope at −1.5, where x/3 + 0.5 would cancel); NaN → NaN.</summary>
 internal readonly struct HardswishBackwardFunction : IBinaryFunction
 {
+    public static bool Light => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Apply<TV, O, P>(TV x, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision
     {
@@ -393,6 +399,8 @@ internal readonly struct HardswishBackwardFunction : IBinaryFunction
 /// <summary>hardsigmoid: <c>min(max(x + 3, 0), 6)/6</c>.</summary>
 internal readonly struct HardsigmoidFunction : IUnaryFunction
 {
+    public static bool Light => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Apply<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
     {
@@ -406,6 +414,8 @@ internal readonly struct HardsigmoidFunction : IUnaryFunction
 /// <summary>hardsigmoid backward: <c>−3 &lt; x &lt; 3 ? g/6 : 0</c>; NaN → NaN.</summary>
 internal readonly struct HardsigmoidBackwardFunction : IBinaryFunction
 {
+    public static bool Light => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Apply<TV, O, P>(TV x, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision
     {
@@ -434,6 +444,8 @@ internal readonly struct SigmoidBackwardFunction : IBinaryFunction
 /// <summary>sigmoid backward from the output y (PyTorch's form): <c>g·(1 − y)·y</c>.</summary>
 internal readonly struct SigmoidBackwardFromOutputFunction : IBinaryFunction
 {
+    public static bool Light => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Apply<TV, O, P>(TV y, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision
         => O.Mul(g, O.Mul(O.Sub(O.C(1), y), y));
@@ -461,6 +473,8 @@ internal readonly struct TanhBackwardFunction : IBinaryFunction
 /// <summary>tanh backward from the output y (PyTorch's form): <c>g·(1 − y)(1 + y)</c>.</summary>
 internal readonly struct TanhBackwardFromOutputFunction : IBinaryFunction
 {
+    public static bool Light => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Apply<TV, O, P>(TV y, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision
         => O.Mul(g, O.Mul(O.Sub(O.C(1), y), O.Add(O.C(1), y)));
