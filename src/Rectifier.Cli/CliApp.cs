@@ -14,19 +14,22 @@ internal static class ExitCodes
 /// <summary>Builds the command tree and runs it against an injected console (tests use a recording one).</summary>
 internal static class CliApp
 {
-    public static int Run(string[] args, IAnsiConsole console, TextWriter error)
+    public static int Run(string[] args, IAnsiConsole console, TextWriter error, bool showProgress = false, CancellationToken cancel = default)
     {
-        var root = new RootCommand("rectifier: the ReLU family of activations over NumPy .npy files.");
+        var ctx = new RunContext(console, error, showProgress, cancel);
+        var root = new RootCommand("rectifier: the ReLU family of activations over NumPy .npy files — apply them, take their gradients, find dead units.");
         root.Subcommands.Add(DemoCommand.Create(console));
+        root.Subcommands.Add(ListCommand.Create(ctx));
+        root.Subcommands.Add(ApplyCommand.CreateApply(ctx));
+        root.Subcommands.Add(ApplyCommand.CreateGrad(ctx));
+        root.Subcommands.Add(DeadUnitsCommand.Create(ctx));
+        root.Subcommands.Add(BenchCommand.Create(ctx));
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var parseError in parsed.Errors)
-            {
-                error.WriteLine($"rectifier: {parseError.Message}");
-            }
-            error.WriteLine("Try 'rectifier --help'.");
+            string command = parsed.CommandResult.Command is RootCommand ? "" : " " + parsed.CommandResult.Command.Name;
+            error.WriteLine($"rectifier: {string.Join("; ", parsed.Errors.Select(e => e.Message))} (see 'rectifier{command} --help')");
             return ExitCodes.Usage;
         }
         var output = new StringWriter();

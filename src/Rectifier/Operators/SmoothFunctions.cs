@@ -37,6 +37,19 @@ internal static class Lanes
         return O.Any(near);
     }
 
+    /// <summary>c·x rounded once for a constant c that the lane type cannot hold exactly (selu's scale in float lanes):
+    /// c = hi + lo, hi·x + lo·x in one fused multiply-add, so that c·x overflows exactly where the true product does.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Scale<TV, O>(TV x, double c) where TV : struct where O : ISimd<TV>
+    {
+        if (c == 1)
+        {
+            return x;
+        }
+        double hi = O.IsDouble ? c : (float)c;
+        return O.Fma(O.C(hi), x, O.Mul(O.C(c - hi), x));
+    }
+
     /// <summary>−0.0 where x = −∞ (the limit of x·f(x) when f decays faster than x grows), else y.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV NegativeInfinityToNegativeZero<TV, O>(TV x, TV y) where TV : struct where O : ISimd<TV>
@@ -51,7 +64,7 @@ internal readonly struct EluFunction(double scale, double negCoef, double diviso
     {
         TV t = divisor == 1 ? x : O.Div(x, O.C(divisor));
         TV negative = O.Mul(O.C(negCoef), E.Expm1<TV, O, P>(t));
-        return O.Select(O.GreaterThan(x, O.C(0)), O.Mul(O.C(scale), x), negative);
+        return O.Select(O.GreaterThan(x, O.C(0)), Lanes.Scale<TV, O>(x, scale), negative);
     }
 }
 
@@ -63,7 +76,7 @@ internal readonly struct EluBackwardFunction(double scale, double gradCoef, doub
     {
         TV t = divisor == 1 ? x : O.Div(x, O.C(divisor));
         TV slope = O.Mul(O.C(gradCoef), E.Exp<TV, O, P>(t));
-        return O.Mul(g, O.Select(O.GreaterThan(x, O.C(0)), O.C(scale), slope));
+        return O.Select(O.GreaterThan(x, O.C(0)), Lanes.Scale<TV, O>(g, scale), O.Mul(g, slope));
     }
 }
 

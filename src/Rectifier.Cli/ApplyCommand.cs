@@ -1,0 +1,365 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using Rectifier.IO;
+using Spectre.Console;
+
+namespace Rectifier.Cli;
+
+/// <summary><c>rectifier apply</c> and <c>rectifier grad</c>: an activation, or its gradient, over .npy files of any
+/// size, streamed in pieces with bounded memory, written atomically.</summary>
+internal static class ApplyCommand
+{
+    private sealed class Options
+    {
+        public readonly Option<double?> NegativeSlope = new("--negative-slope") { Description = "leaky_relu: slope for x ≤ 0 (default 0.01)" };
+        public readonly Option<double?> Weight = new("--weight") { Description = "prelu: the single weight (default 0.25)" };
+        public readonly Option<string?> WeightFile = new("--weight-file") { Description = "prelu: a 1-d .npy of one weight per channel" };
+        public readonly Option<int?> ChannelAxis = new("--channel-axis") { Description = "prelu: the channel axis of --weight-file (default 1; −1 = last, NHWC)" };
+        public readonly Option<double?> Lower = new("--lower") { Description = "rrelu: lower slope bound (default 1/8)" };
+        public readonly Option<double?> Upper = new("--upper") { Description = "rrelu: upper slope bound (default 1/3)" };
+        public readonly Option<double?> MinVal = new("--min-val") { Description = "hardtanh: lower bound (default −1)" };
+        public readonly Option<double?> MaxVal = new("--max-val") { Description = "hardtanh: upper bound (default 1)" };
+        public readonly Option<double?> Threshold = new("--threshold") { Description = "threshold: t (required); softplus: linear above βx > t (default 20)" };
+        public readonly Option<double?> Value = new("--value") { Description = "threshold: the replacement v (required)" };
+        public readonly Option<double?> Alpha = new("--alpha") { Description = "elu, celu: α (default 1)" };
+        public readonly Option<double?> Beta = new("--beta") { Description = "softplus: β (default 1)" };
+        public readonly Option<string?> Approximate = new("--approximate") { Description = "gelu: none (default) or tanh" };
+        public readonly Option<string?> GradWeightFile = new("--grad-weight-file") { Description = "prelu grad: also write dL/dw to this .npy" };
+
+        public IEnumerable<Option> ForFunctions(bool grad)
+        {
+            yield return NegativeSlope;
+            yield return Weight;
+            yield return WeightFile;
+            yield return ChannelAxis;
+            yield return Lower;
+            yield return Upper;
+            yield return MinVal;
+            yield return MaxVal;
+            yield return Threshold;
+            yield return Value;
+            yield return Alpha;
+            yield return Beta;
+            yield return Approximate;
+            if (grad)
+            {
+                yield return GradWeightFile;
+            }
+        }
+
+        public Option<double?>? Numeric(string name) => name switch
+        {
+            "--negative-slope" => NegativeSlope,
+            "--weight" => Weight,
+            "--lower" => Lower,
+            "--upper" => Upper,
+            "--min-val" => MinVal,
+            "--max-val" => MaxVal,
+            "--threshold" => Threshold,
+            "--value" => Value,
+            "--alpha" => Alpha,
+            "--beta" => Beta,
+            _ => null,
+        };
+    }
+
+    public static Command CreateApply(RunContext ctx)
+    {
+        var options = new Options();
+        var function = new Argument<string>("function") { Description = "relu, relu6, leaky_relu, prelu, rrelu, hardtanh, threshold, elu, celu, selu, gelu, silu, mish, softplus, hardswish, hardsigmoid, sigmoid or tanh" };
+        var input = new Argument<string>("in.npy") { Description = "the input array (float16, float32 or float64, any shape)" };
+        var output = new Argument<string>("out.npy") { Description = "where to write f(x): same dtype and shape" };
+        var command = new Command("apply", "Apply an activation to a .npy file: out = f(in), streamed, any size.") { function, input, output };
+        foreach (Option o in options.ForFunctions(grad: false))
+        {
+            command.Options.Add(o);
+        }
+        command.SetAction(parse => Guard(ctx, () =>
+        {
+            var (spec, values, weightFile) = Resolve(parse, parse.GetValue(function)!, options, grad: false);
+            string inPath = parse.GetValue(input)!, outPath = parse.GetValue(output)!;
+            RefuseSamePath(outPath, inPath, weightFile);
+            using NpyReader reader = NpyReader.Open(inPath);
+            Dispatch(reader.Info.DataType, new ApplyRun(ctx, spec, values, weightFile, reader, outPath, null, null));
+        }));
+        return command;
+    }
+
+    public static Command CreateGrad(RunContext ctx)
+    {
+        var options = new Options();
+        var function = new Argument<string>("function") { Description = "any function 'apply' takes" };
+        var input = new Argument<string>("in.npy") { Description = "the forward input x" };
+        var gradOut = new Argument<string>("grad_out.npy") { Description = "dL/dy, same shape and dtype as x" };
+        var gradIn = new Argument<string>("grad_in.npy") { Description = "where to write dL/dx" };
+        var command = new Command("grad", "Backward pass over .npy files: grad_in = f'(in)·grad_out, streamed, any size.") { function, input, gradOut, gradIn };
+        foreach (Option o in options.ForFunctions(grad: true))
+        {
+            command.Options.Add(o);
+        }
+        command.SetAction(parse => Guard(ctx, () =>
+        {
+            var (spec, values, weightFile) = Resolve(parse, parse.GetValue(function)!, options, grad: true);
+            string inPath = parse.GetValue(input)!, gPath = parse.GetValue(gradOut)!, outPath = parse.GetValue(gradIn)!;
+            string? gwPath = parse.GetValue(options.GradWeightFile);
+            RefuseSamePath(outPath, inPath, gPath, weightFile);
+            if (gwPath is not null)
+            {
+                RefuseSamePath(gwPath, inPath, gPath, weightFile, outPath);
+            }
+            using NpyReader x = NpyReader.Open(inPath);
+            using NpyReader g = NpyReader.Open(gPath);
+            if (g.Info.DataType != x.Info.DataType || !g.Info.Shape.SequenceEqual(x.Info.Shape) || g.Info.FortranOrder != x.Info.FortranOrder)
+            {
+                throw CliError.Input($"{Path.GetFileName(gPath)}: {g.Info.Descr} {g.Info.ShapeText}{(g.Info.FortranOrder ? " Fortran-ordered" : "")} does not match " +
+                    $"{Path.GetFileName(inPath)}: {x.Info.Descr} {x.Info.ShapeText}{(x.Info.FortranOrder ? " Fortran-ordered" : "")}; gradOutput must have the input's dtype, shape and order");
+            }
+            Dispatch(x.Info.DataType, new ApplyRun(ctx, spec, values, weightFile, x, outPath, g, gwPath));
+        }));
+        return command;
+    }
+
+    internal static int Guard(RunContext ctx, Action body)
+    {
+        try
+        {
+            body();
+            return ExitCodes.Success;
+        }
+        catch (Exception e)
+        {
+            return Failures.Report(e, ctx.Error);
+        }
+    }
+
+    /// <summary>The function, its parameter values (defaults filled, inapplicable options refused) and the weight file.</summary>
+    private static (FunctionSpec Spec, ParameterValues Values, string? WeightFile) Resolve(ParseResult parse, string name, Options options, bool grad)
+    {
+        FunctionSpec spec = Functions.Find(name)
+            ?? throw CliError.Usage($"unknown function '{name}'; did you mean '{Functions.Closest(name)}'? ('rectifier list' shows them all)");
+        var allowed = new HashSet<string>(spec.Parameters.Select(p => p.Option), StringComparer.Ordinal);
+        if (spec.Name == "prelu")
+        {
+            allowed.UnionWith(["--weight-file", "--channel-axis"]);
+            if (grad)
+            {
+                allowed.Add("--grad-weight-file");
+            }
+        }
+        foreach (Option o in options.ForFunctions(grad))
+        {
+            if (parse.GetResult(o) is not null && !allowed.Contains(o.Name))
+            {
+                string takes = allowed.Count == 0 ? "takes no parameters" : "takes " + string.Join(", ", allowed.Order(StringComparer.Ordinal));
+                throw CliError.Usage($"{o.Name} does not apply to {spec.Name}, which {takes}");
+            }
+        }
+        var values = new ParameterValues();
+        foreach (ParameterSpec p in spec.Parameters)
+        {
+            if (p.Option == "--approximate")
+            {
+                string? a = parse.GetValue(options.Approximate);
+                values.Approximate = a switch
+                {
+                    null or "none" => GeluApproximation.None,
+                    "tanh" => GeluApproximation.Tanh,
+                    _ => throw CliError.Usage($"--approximate must be 'none' or 'tanh', not '{a}'"),
+                };
+                continue;
+            }
+            double? given = parse.GetValue(options.Numeric(p.Option)!);
+            if (given is null && p.Default is null)
+            {
+                throw CliError.Usage($"{spec.Name} needs {p.Option} ({p.Help}), e.g. 'rectifier apply threshold in.npy out.npy --threshold 0.1 --value 0'");
+            }
+            values.Set(p.Option, given ?? p.Default!.Value);
+        }
+        string? weightFile = parse.GetValue(options.WeightFile);
+        if (weightFile is not null && parse.GetResult(options.Weight) is not null)
+        {
+            throw CliError.Usage("give prelu either --weight or --weight-file, not both");
+        }
+        if (parse.GetResult(options.ChannelAxis) is not null && weightFile is null)
+        {
+            throw CliError.Usage("--channel-axis goes with --weight-file (one weight per channel)");
+        }
+        values.ChannelAxis = parse.GetValue(options.ChannelAxis) ?? 1;
+        return (spec, values, weightFile);
+    }
+
+    private static void RefuseSamePath(string output, params string?[] inputs)
+    {
+        string full = Path.GetFullPath(output);
+        foreach (string? input in inputs)
+        {
+            if (input is not null && string.Equals(Path.GetFullPath(input), full, StringComparison.Ordinal))
+            {
+                throw CliError.Usage($"{output} is also an input; the input is never overwritten, so write to another file");
+            }
+        }
+    }
+
+    private interface ITypedRun
+    {
+        void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>;
+    }
+
+    private static void Dispatch<TRun>(NpyDataType type, TRun run) where TRun : ITypedRun
+    {
+        switch (type)
+        {
+            case NpyDataType.Float16: run.Run<Half>(); break;
+            case NpyDataType.Float32: run.Run<float>(); break;
+            default: run.Run<double>(); break;
+        }
+    }
+
+    /// <summary>One apply or grad run, generic over the element type of the files.</summary>
+    private sealed class ApplyRun(RunContext ctx, FunctionSpec spec, ParameterValues values, string? weightFile, NpyReader x, string outPath, NpyReader? g, string? gradWeightPath)
+        : ITypedRun
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            NpyArrayInfo info = x.Info;
+            T[]? weights = null;
+            ChannelLayout layout = default;
+            if (weightFile is not null)
+            {
+                weights = Npy.ReadAll<T>(weightFile, out NpyArrayInfo wInfo);
+                if (wInfo.Shape.Length != 1)
+                {
+                    throw CliError.Input($"{Path.GetFileName(weightFile)}: the weights must be 1-d, got shape {wInfo.ShapeText}");
+                }
+                if (info.FortranOrder)
+                {
+                    throw CliError.Input($"{Path.GetFileName(x.Path)}: per-channel prelu needs C order; this array is Fortran-ordered (save it with np.ascontiguousarray)");
+                }
+                try
+                {
+                    layout = ChannelLayout.Create(info.Shape.Select(d => (nint)d).ToArray(), values.ChannelAxis);
+                }
+                catch (ArgumentOutOfRangeException)
+                {
+                    throw CliError.Usage($"--channel-axis {values.ChannelAxis} is not an axis of {Path.GetFileName(x.Path)}, shape {info.ShapeText} (use 0..{info.Shape.Length - 1} or −1..−{info.Shape.Length})");
+                }
+                if (weights.Length != 1 && weights.Length != layout.Channels)
+                {
+                    throw CliError.Input($"{Path.GetFileName(weightFile)} has {weights.Length} weights but {Path.GetFileName(x.Path)}, shape {info.ShapeText}, has {layout.Channels} channel(s) on axis {values.ChannelAxis}: give 1 weight or one per channel");
+                }
+                if (weights.Length == 1)
+                {
+                    values.Set("--weight", double.CreateTruncating(weights[0]));
+                    weights = null;
+                }
+            }
+            // Parameter checks happen before any output exists: run the function on one element.
+            Probe<T>();
+
+            int chunk = Pipeline.ChunkBytes / Unsafe.SizeOf<T>();
+            IEnumerable<Piece> pieces = weights is null
+                ? Pipeline.Flat(info.Count, chunk)
+                : Pipeline.ByChannel(layout.Outer, layout.Channels, layout.Inner, chunk);
+            T[][] xs = [new T[chunk], new T[chunk]], gs = g is null ? [] : [new T[chunk], new T[chunk]], ys = [new T[chunk], new T[chunk]];
+            double[] gradWeight = new double[weights?.Length ?? 1];
+            var gwPiece = new T[weights?.Length ?? 1];
+
+            using AtomicOutput output = AtomicOutput.Create(outPath, info.DataType, info.Shape, info.FortranOrder);
+            string verb = g is null ? spec.Name : spec.Name + " backward";
+            ctx.WithProgress(verb, info.Count, info.Count * info.ItemSize * (g is null ? 2 : 3), progress =>
+                Pipeline.Run(pieces,
+                    (p, s) =>
+                    {
+                        x.Read(p.Start, xs[s].AsSpan(0, p.Length));
+                        g?.Read(p.Start, gs[s].AsSpan(0, p.Length));
+                    },
+                    (p, s) => Compute(p, xs[s].AsSpan(0, p.Length), g is null ? default : gs[s].AsSpan(0, p.Length), ys[s].AsSpan(0, p.Length), weights, gradWeight, gwPiece),
+                    (p, s) => output.Writer.Write(p.Start, ys[s].AsSpan(0, p.Length)),
+                    ctx.Cancel, progress));
+            output.Commit();
+            string what = g is null ? $"{spec.Name}" : $"the gradient of {spec.Name}";
+            ctx.Console.WriteLine($"wrote {outPath}: {what}, {info.Descr.Replace('>', '<')} {info.ShapeText}{(info.FortranOrder ? " (Fortran order)" : "")}");
+            if (g is not null && spec.Name == "prelu")
+            {
+                ReportGradWeight<T>(gradWeight);
+            }
+        }
+
+        private void Probe<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            T[] one = [T.Zero], r = new T[1];
+            try
+            {
+                Functions.Forward<T>(spec.Name, values, one, r);
+            }
+            catch (ArgumentException e)
+            {
+                throw CliError.Usage($"{spec.Name}: {Failures.OptionMessage(e)}");
+            }
+        }
+
+        private void Compute<T>(Piece p, Span<T> xs, Span<T> gs, Span<T> ys, T[]? weights, double[] gradWeight, T[] gwPiece)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (weights is null)
+            {
+                if (g is null)
+                {
+                    Functions.Forward<T>(spec.Name, values, xs, ys);
+                }
+                else
+                {
+                    gradWeight[0] += Functions.Backward<T>(spec.Name, values, xs, gs, ys);
+                }
+                return;
+            }
+            if (p.Partial)
+            {
+                T w = weights[p.FirstChannel];
+                if (g is null)
+                {
+                    Activations.PRelu<T>(xs, w, ys);
+                }
+                else
+                {
+                    gradWeight[p.FirstChannel] += double.CreateTruncating(Activations.PReluBackward<T>(xs, gs, w, ys));
+                }
+                return;
+            }
+            nint[] shape = [(nint)p.Outer, p.Channels, (nint)p.Inner];
+            ReadOnlySpan<T> w2 = weights.AsSpan(p.FirstChannel, p.Channels);
+            if (g is null)
+            {
+                Activations.PRelu<T>(xs, shape, w2, ys, 1);
+            }
+            else
+            {
+                Span<T> gw = gwPiece.AsSpan(0, p.Channels);
+                Activations.PReluBackward<T>(xs, shape, gs, w2, ys, gw, 1);
+                for (int c = 0; c < p.Channels; c++)
+                {
+                    gradWeight[p.FirstChannel + c] += double.CreateTruncating(gw[c]);
+                }
+            }
+        }
+
+        private void ReportGradWeight<T>(double[] gradWeight) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (gradWeightPath is not null)
+            {
+                T[] dw = [.. gradWeight.Select(T.CreateTruncating)];
+                using AtomicOutput gw = AtomicOutput.Create(gradWeightPath, Npy.DataTypeOf<T>(), [dw.Length], false);
+                gw.Writer.Write<T>(0, dw);
+                gw.Commit();
+                ctx.Console.WriteLine($"wrote {gradWeightPath}: dL/dw, {dw.Length} weight(s)");
+            }
+            else
+            {
+                string shown = string.Join(", ", gradWeight.Take(8).Select(v => T.CreateTruncating(v).ToString(null, CultureInfo.InvariantCulture)));
+                ctx.Console.WriteLine($"dL/dw = [{shown}{(gradWeight.Length > 8 ? ", …" : "")}] (--grad-weight-file F writes all of it)");
+            }
+        }
+    }
+}

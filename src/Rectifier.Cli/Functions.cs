@@ -1,0 +1,152 @@
+using System.Numerics;
+
+namespace Rectifier.Cli;
+
+/// <summary>A parameter of an activation on the command line.</summary>
+/// <param name="Option">The option, e.g. <c>--alpha</c>.</param>
+/// <param name="Default">PyTorch's default, or null when the parameter is required.</param>
+/// <param name="Help">What it does.</param>
+internal sealed record ParameterSpec(string Option, double? Default, string Help);
+
+/// <summary>One activation the command applies: its PyTorch name, parameters and a one-line description.</summary>
+internal sealed record FunctionSpec(string Name, string Summary, params ParameterSpec[] Parameters)
+{
+    public bool Smooth { get; init; }
+}
+
+/// <summary>The parameter values given on the command line (defaults filled in).</summary>
+internal sealed class ParameterValues
+{
+    private readonly Dictionary<string, double> _values = new(StringComparer.Ordinal);
+
+    public double this[string option] => _values[option];
+
+    public void Set(string option, double value) => _values[option] = value;
+
+    public bool Has(string option) => _values.ContainsKey(option);
+
+    public GeluApproximation Approximate { get; set; } = GeluApproximation.None;
+
+    /// <summary>prelu's per-channel weights (from --weight-file), already in the element type.</summary>
+    public object? ChannelWeights { get; set; }
+
+    public int ChannelAxis { get; set; } = 1;
+}
+
+/// <summary>Every activation the library has, as the command names them, and the calls that apply them.</summary>
+internal static class Functions
+{
+    private static readonly ParameterSpec Slope = new("--negative-slope", Activations.DefaultNegativeSlope, "slope for x ≤ 0");
+    private static readonly ParameterSpec Alpha = new("--alpha", 1.0, "α");
+
+    public static readonly FunctionSpec[] All =
+    [
+        new("relu", "max(0, x)"),
+        new("relu6", "min(max(0, x), 6)"),
+        new("leaky_relu", "x > 0 ? x : x·s", Slope),
+        new("prelu", "x > 0 ? x : w·x, one weight or one per channel",
+            new ParameterSpec("--weight", 0.25, "the single weight w (or --weight-file w.npy with --channel-axis N, default 1)")),
+        new("rrelu", "eval mode: leaky_relu with slope (lower + upper)/2",
+            new ParameterSpec("--lower", 1.0 / 8, "lower bound of the slope"), new ParameterSpec("--upper", 1.0 / 3, "upper bound of the slope")),
+        new("hardtanh", "clamp(x, min, max)",
+            new ParameterSpec("--min-val", -1.0, "lower bound"), new ParameterSpec("--max-val", 1.0, "upper bound")),
+        new("threshold", "x > t ? x : v",
+            new ParameterSpec("--threshold", null, "threshold t (required)"), new ParameterSpec("--value", null, "replacement v (required)")),
+        new("elu", "x > 0 ? x : α·(eˣ − 1)", Alpha) { Smooth = true },
+        new("celu", "max(0, x) + min(0, α·(e^(x/α) − 1))", Alpha) { Smooth = true },
+        new("selu", "scale·elu(x, α) with the self-normalising constants") { Smooth = true },
+        new("gelu", "x·Φ(x) (--approximate tanh for the tanh form)", new ParameterSpec("--approximate", null, "none (default) or tanh")) { Smooth = true },
+        new("silu", "x·σ(x)") { Smooth = true },
+        new("mish", "x·tanh(softplus(x))") { Smooth = true },
+        new("softplus", "log(1 + e^(βx))/β, x where βx > threshold",
+            new ParameterSpec("--beta", 1.0, "β"), new ParameterSpec("--threshold", Activations.DefaultSoftplusThreshold, "linear above this (in βx)")) { Smooth = true },
+        new("hardswish", "x·min(max(x + 3, 0), 6)/6") { Smooth = true },
+        new("hardsigmoid", "min(max(x + 3, 0), 6)/6") { Smooth = true },
+        new("sigmoid", "1/(1 + e^(−x))") { Smooth = true },
+        new("tanh", "tanh(x)") { Smooth = true },
+    ];
+
+    public static FunctionSpec? Find(string name) => All.FirstOrDefault(f => f.Name == name);
+
+    /// <summary>The closest known name, for "did you mean".</summary>
+    public static string Closest(string name) =>
+        All.Select(f => f.Name).OrderBy(n => Distance(n, name.ToLowerInvariant().Replace('-', '_'))).First();
+
+    private static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (int i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+        for (int j = 0; j <= b.Length; j++)
+        {
+            d[0, j] = j;
+        }
+        for (int i = 1; i <= a.Length; i++)
+        {
+            for (int j = 1; j <= b.Length; j++)
+            {
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+        }
+        return d[a.Length, b.Length];
+    }
+
+    /// <summary>y = f(x) for every function but per-channel prelu.</summary>
+    public static void Forward<T>(string name, ParameterValues p, ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (name)
+        {
+            case "relu": Activations.Relu(x, y); break;
+            case "relu6": Activations.Relu6(x, y); break;
+            case "leaky_relu": Activations.LeakyRelu(x, p["--negative-slope"], y); break;
+            case "prelu": Activations.PRelu(x, Weight<T>(p["--weight"]), y); break;
+            case "rrelu": Activations.RRelu(x, p["--lower"], p["--upper"], y); break;
+            case "hardtanh": Activations.Hardtanh(x, p["--min-val"], p["--max-val"], y); break;
+            case "threshold": Activations.Threshold(x, p["--threshold"], p["--value"], y); break;
+            case "elu": Activations.Elu(x, p["--alpha"], y); break;
+            case "celu": Activations.Celu(x, p["--alpha"], y); break;
+            case "selu": Activations.Selu(x, y); break;
+            case "gelu": Activations.Gelu(x, y, p.Approximate); break;
+            case "silu": Activations.Silu(x, y); break;
+            case "mish": Activations.Mish(x, y); break;
+            case "softplus": Activations.Softplus(x, p["--beta"], p["--threshold"], y); break;
+            case "hardswish": Activations.Hardswish(x, y); break;
+            case "hardsigmoid": Activations.Hardsigmoid(x, y); break;
+            case "sigmoid": Activations.Sigmoid(x, y); break;
+            case "tanh": Activations.Tanh(x, y); break;
+            default: throw new ArgumentException($"unknown function '{name}'", nameof(name));
+        }
+    }
+
+    /// <summary>dx = f'(x)·g for every function but per-channel prelu (prelu returns its weight gradient).</summary>
+    public static double Backward<T>(string name, ParameterValues p, ReadOnlySpan<T> x, ReadOnlySpan<T> g, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (name)
+        {
+            case "relu": Activations.ReluBackward(x, g, dx); break;
+            case "relu6": Activations.Relu6Backward(x, g, dx); break;
+            case "leaky_relu": Activations.LeakyReluBackward(x, g, p["--negative-slope"], dx); break;
+            case "prelu": return double.CreateTruncating(Activations.PReluBackward(x, g, Weight<T>(p["--weight"]), dx));
+            case "rrelu": Activations.RReluBackward(x, g, p["--lower"], p["--upper"], dx); break;
+            case "hardtanh": Activations.HardtanhBackward(x, g, p["--min-val"], p["--max-val"], dx); break;
+            case "threshold": Activations.ThresholdBackward(x, g, p["--threshold"], dx); break;
+            case "elu": Activations.EluBackward(x, g, dx, p["--alpha"]); break;
+            case "celu": Activations.CeluBackward(x, g, dx, p["--alpha"]); break;
+            case "selu": Activations.SeluBackward(x, g, dx); break;
+            case "gelu": Activations.GeluBackward(x, g, dx, p.Approximate); break;
+            case "silu": Activations.SiluBackward(x, g, dx); break;
+            case "mish": Activations.MishBackward(x, g, dx); break;
+            case "softplus": Activations.SoftplusBackward(x, g, dx, p["--beta"], p["--threshold"]); break;
+            case "hardswish": Activations.HardswishBackward(x, g, dx); break;
+            case "hardsigmoid": Activations.HardsigmoidBackward(x, g, dx); break;
+            case "sigmoid": Activations.SigmoidBackward(x, g, dx); break;
+            case "tanh": Activations.TanhBackward(x, g, dx); break;
+            default: throw new ArgumentException($"unknown function '{name}'", nameof(name));
+        }
+        return 0;
+    }
+
+    private static T Weight<T>(double w) where T : IFloatingPointIeee754<T> => T.CreateTruncating(w);
+}

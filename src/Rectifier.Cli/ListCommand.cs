@@ -1,0 +1,36 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+
+namespace Rectifier.Cli;
+
+/// <summary><c>rectifier list</c>: the functions, their parameters and defaults, and what this machine runs them on.</summary>
+internal static class ListCommand
+{
+    public static Command Create(RunContext ctx)
+    {
+        var command = new Command("list", "List the functions with their parameters and defaults, the active vector width and the core count.");
+        command.SetAction(_ => ApplyCommand.Guard(ctx, () => Render(ctx.Console)));
+        return command;
+    }
+
+    internal static void Render(IAnsiConsole console)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumn("function").AddColumn("computes").AddColumn("parameters (default)").AddColumn("family");
+        foreach (FunctionSpec f in Functions.All)
+        {
+            string parameters = f.Parameters.Length == 0 ? "—" : string.Join("\n", f.Parameters.Select(p =>
+                $"{p.Option} {(p.Default is double d ? d.ToString("G6", CultureInfo.InvariantCulture) : "required")}" +
+                (p.Option == "--approximate" ? " (none|tanh)" : "")));
+            if (f.Name == "prelu")
+            {
+                parameters += "\n--weight-file w.npy, --channel-axis 1";
+            }
+            table.AddRow(Markup.Escape(f.Name), Markup.Escape(f.Summary), Markup.Escape(parameters), f.Smooth ? "smooth (≤ 2 ULP)" : "exact (bitwise PyTorch)");
+        }
+        console.Write(table);
+        console.MarkupLine($"Vector path: [bold]{Markup.Escape(RuntimeInfo.VectorDescription)}[/]; cores: [bold]{Environment.ProcessorCount}[/]; threads used for large arrays: [bold]{Parallelism.MaxDegreeOfParallelism}[/].");
+        console.MarkupLine("Element types: float16, float32, float64 (.npy <f2, <f4, <f8 and big-endian forms).");
+    }
+}
