@@ -17,9 +17,12 @@ internal static class BenchCommand
         return command;
     }
 
+    /// <summary>Replaces the sizes (tests run the command on small arrays).</summary>
+    internal static int[]? SizesOverride { get; set; }
+
     private static void Run(RunContext ctx, bool quick)
     {
-        int[] sizes = quick ? [1 << 16, 1 << 20, 1 << 24] : [1 << 12, 1 << 16, 1 << 20, 1 << 24, 1 << 26];
+        int[] sizes = SizesOverride ?? (quick ? [1 << 16, 1 << 20, 1 << 24] : [1 << 12, 1 << 16, 1 << 20, 1 << 24, 1 << 26]);
         double seconds = quick ? 0.05 : 0.25;
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn("n (float32)").AddColumn(new TableColumn("copy GB/s").RightAligned())

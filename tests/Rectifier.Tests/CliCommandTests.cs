@@ -1,0 +1,339 @@
+using System.Numerics;
+using System.Text.Json;
+using Rectifier.Cli;
+using Rectifier.IO;
+
+namespace Rectifier.Tests;
+
+/// <summary>Every command and error path of <c>rectifier</c>, in-process with a recording console.</summary>
+public sealed class CliCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("rectifier-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string P(string name) => Path.Combine(_dir, name);
+
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliTests.Run(args);
+
+    private string Save<T>(string name, T[] data, params long[] shape) where T : unmanaged
+    {
+        Npy.WriteAll<T>(P(name), data, shape);
+        return P(name);
+    }
+
+    private static T[] Load<T>(string path) where T : unmanaged => Npy.ReadAll<T>(path, out _);
+
+    private static void AssertSame<T>(T[] expected, T[] actual, string what) where T : IFloatingPointIeee754<T>
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Numbers.Same(expected[i], actual[i]), $"{what}[{i}]: {actual[i]}, expected {expected[i]}");
+        }
+    }
+
+    [Fact]
+    public void Apply_relu_threshold_and_prelu_match_PyTorch_bit_for_bit()
+    {
+        string x = NpyTests.Fixture("torch_x.npy");
+        Assert.Equal(0, Run("apply", "relu", x, P("relu.npy")).Code);
+        AssertSame(Load<float>(NpyTests.Fixture("torch_relu.npy")), Load<float>(P("relu.npy")), "relu");
+        Assert.Equal(0, Run("apply", "threshold", x, P("t.npy"), "--threshold", "0.5", "--value", "-1").Code);
+        AssertSame(Load<float>(NpyTests.Fixture("torch_threshold.npy")), Load<float>(P("t.npy")), "threshold");
+        string w = NpyTests.Fixture("torch_w.npy");
+        Assert.Equal(0, Run("apply", "prelu", x, P("p.npy"), "--weight-file", w).Code);
+        AssertSame(Load<float>(NpyTests.Fixture("torch_prelu_nchw.npy")), Load<float>(P("p.npy")), "prelu NCHW");
+        Assert.Equal(0, Run("apply", "prelu", NpyTests.Fixture("torch_x_nhwc.npy"), P("q.npy"), "--weight-file", w, "--channel-axis", "-1").Code);
+        AssertSame(Load<float>(NpyTests.Fixture("torch_prelu_nhwc.npy")), Load<float>(P("q.npy")), "prelu NHWC");
+    }
+
+    [Fact]
+    public void Grad_leaky_relu_and_prelu_match_PyTorch_and_write_the_weight_gradient()
+    {
+        string x = NpyTests.Fixture("torch_x.npy"), g = NpyTests.Fixture("torch_g.npy");
+        Assert.Equal(0, Run("grad", "leaky_relu", x, g, P("dx.npy"), "--negative-slope", "0.2").Code);
+        AssertSame(Load<float>(NpyTests.Fixture("torch_leaky_relu_grad.npy")), Load<float>(P("dx.npy")), "leaky_relu grad");
+        var (code, output, _) = Run("grad", "prelu", x, g, P("dxp.npy"), "--weight-file", NpyTests.Fixture("torch_w.npy"), "--grad-weight-file", P("dw.npy"));
+        Assert.Equal(0, code);
+        Assert.Contains("dw.npy", output, StringComparison.Ordinal);
+        double[] dw = Load<double>(P("dw.npy")), expected = Load<double>(NpyTests.Fixture("torch_prelu_dw_f64.npy"));
+        for (int c = 0; c < dw.Length; c++)
+        {
+            Assert.True(Math.Abs(dw[c] - expected[c]) <= 1e-6 * Math.Abs(expected[c]), $"dw[{c}] = {dw[c]}, PyTorch {expected[c]}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(FunctionNames))]
+    public void Every_function_applies_and_differentiates_over_files_as_the_library_does_in_memory(string name)
+    {
+        double[] x = Numbers.Random<double>(3000, name.Length, 0.05);
+        double[] g = Numbers.Random<double>(3000, name.Length + 1, 0.05);
+        string[] extra = name == "threshold" ? ["--threshold", "0.25", "--value", "-2"] : [];
+        foreach (var type in new[] { "f2", "f4", "f8" })
+        {
+            string xi = P($"{name}.{type}.x.npy"), gi = P($"{name}.{type}.g.npy");
+            switch (type)
+            {
+                case "f2": Save<Half>(Path.GetFileName(xi), [.. x.Select(v => (Half)v)], 30, 100); Save<Half>(Path.GetFileName(gi), [.. g.Select(v => (Half)v)], 30, 100); break;
+                case "f4": Save<float>(Path.GetFileName(xi), [.. x.Select(v => (float)v)], 30, 100); Save<float>(Path.GetFileName(gi), [.. g.Select(v => (float)v)], 30, 100); break;
+                default: Save(Path.GetFileName(xi), x, 30, 100); Save(Path.GetFileName(gi), g, 30, 100); break;
+            }
+            Assert.Equal(0, Run(["apply", name, xi, P("y.npy"), .. extra]).Code);
+            Assert.Equal(0, Run(["grad", name, xi, gi, P("d.npy"), .. extra]).Code);
+            using (var reader = NpyReader.Open(P("y.npy")))
+            {
+                Assert.Equal([30L, 100L], reader.Info.Shape);
+                Assert.Equal(type, reader.Info.Descr[1..]);
+            }
+            switch (type)
+            {
+                case "f2": Check<Half>(name, xi, gi, extra); break;
+                case "f4": Check<float>(name, xi, gi, extra); break;
+                default: Check<double>(name, xi, gi, extra); break;
+            }
+        }
+    }
+
+    private void Check<T>(string name, string xPath, string gPath, string[] extra) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T[] x = Load<T>(xPath), g = Load<T>(gPath);
+        var p = new ParameterValues();
+        foreach (ParameterSpec s in Functions.Find(name)!.Parameters.Where(s => s.Default is not null))
+        {
+            p.Set(s.Option, s.Default!.Value);
+        }
+        if (name == "threshold")
+        {
+            p.Set("--threshold", 0.25);
+            p.Set("--value", -2);
+        }
+        _ = extra;
+        T[] y = new T[x.Length], d = new T[x.Length];
+        Functions.Forward<T>(name, p, x, y);
+        Functions.Backward<T>(name, p, x, g, d);
+        AssertSame(y, Load<T>(P("y.npy")), $"{name} {typeof(T).Name} apply");
+        AssertSame(d, Load<T>(P("d.npy")), $"{name} {typeof(T).Name} grad");
+    }
+
+    public static TheoryData<string> FunctionNames => [.. Functions.All.Select(f => f.Name)];
+
+    [Fact]
+    public void A_file_many_chunks_long_streams_to_the_same_result_as_one_call()
+    {
+        int n = 3 * (Pipeline.ChunkBytes / 4) + 12345;
+        float[] x = Numbers.Random<float>(n, 5, 0.01);
+        Save("big.npy", x, n);
+        Assert.Equal(0, Run("apply", "silu", P("big.npy"), P("big_out.npy")).Code);
+        var expected = new float[n];
+        Activations.Silu<float>(x, expected);
+        AssertSame(expected, Load<float>(P("big_out.npy")), "streamed silu");
+    }
+
+    [Theory]
+    [InlineData(4, 3, 100_000)]        // whole [C, inner] blocks per piece
+    [InlineData(1, 40, 20_000)]        // ranges of channels within one block
+    [InlineData(2, 2, 700_000)]        // one channel's run longer than a piece
+    public void Per_channel_prelu_streams_every_kind_of_piece_like_one_call(int outer, int channels, int inner)
+    {
+        long[] shape = [outer, channels, inner];
+        int n = outer * channels * inner;
+        float[] x = Numbers.Random<float>(n, 7, 0), g = Numbers.Random<float>(n, 8, 0);
+        float[] w = [.. Enumerable.Range(0, channels).Select(c => 0.05f * (c + 1))];
+        Save("px.npy", x, shape);
+        Save("pg.npy", g, shape);
+        Save("pw.npy", w, channels);
+        Assert.Equal(0, Run("apply", "prelu", P("px.npy"), P("py.npy"), "--weight-file", P("pw.npy")).Code);
+        Assert.Equal(0, Run("grad", "prelu", P("px.npy"), P("pg.npy"), P("pd.npy"), "--weight-file", P("pw.npy"), "--grad-weight-file", P("pdw.npy")).Code);
+        nint[] nshape = [outer, channels, inner];
+        float[] y = new float[n], d = new float[n], dw = new float[channels];
+        Activations.PRelu<float>(x, nshape, w, y);
+        Activations.PReluBackward<float>(x, nshape, g, w, d, dw);
+        AssertSame(y, Load<float>(P("py.npy")), "prelu");
+        AssertSame(d, Load<float>(P("pd.npy")), "prelu dx");
+        float[] got = Load<float>(P("pdw.npy"));
+        for (int c = 0; c < channels; c++)
+        {
+            double reference = 0;
+            for (int o = 0; o < outer; o++)
+            {
+                for (int i = 0; i < inner; i++)
+                {
+                    long k = ((long)o * channels + c) * inner + i;
+                    reference += x[k] > 0 ? 0 : (double)x[k] * g[k];
+                }
+            }
+            Assert.True(Math.Abs(got[c] - reference) <= 1e-5 * Math.Abs(reference) + 1e-3, $"dw[{c}] = {got[c]}, reference {reference}");
+        }
+    }
+
+    [Fact]
+    public void Dead_units_finds_the_columns_that_never_fire_in_a_table_and_in_JSON()
+    {
+        const int batch = 500, units = 12;
+        var a = new float[batch * units];
+        var rng = new Random(3);
+        for (int b = 0; b < batch; b++)
+        {
+            for (int u = 0; u < units; u++)
+            {
+                // units 2 and 7 are dead (≤ 0 everywhere); unit 9 fires exactly on even rows
+                a[b * units + u] = u is 2 or 7 ? -(float)rng.NextDouble() : u == 9 ? (b % 2 == 0 ? 1 : 0) : (float)rng.NextDouble() + 0.01f;
+            }
+        }
+        Save("acts.npy", a, batch, units);
+        var (code, output, error) = Run("dead-units", P("acts.npy"));
+        Assert.Equal(0, code);
+        Assert.Equal("", error);
+        Assert.Contains("2 (16.7 %)", output, StringComparison.Ordinal);
+        Assert.Contains("2, 7", output, StringComparison.Ordinal);
+
+        (code, output, _) = Run("dead-units", P("acts.npy"), "--json");
+        Assert.Equal(0, code);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal([2, 7], json.RootElement.GetProperty("dead_units").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal(units, json.RootElement.GetProperty("units").GetInt32());
+        Assert.Equal(batch, json.RootElement.GetProperty("observations_per_unit").GetInt64());
+        Assert.Equal(0.5, json.RootElement.GetProperty("activation_rates")[9].GetDouble());
+        Assert.Equal(units, json.RootElement.GetProperty("histogram").EnumerateArray().Sum(b => b.GetProperty("units").GetInt32()));
+    }
+
+    [Fact]
+    public void Dead_units_on_NCHW_and_NHWC_give_the_same_channels()
+    {
+        // [N=3, C=4, H=5, W=6]; channel 1 is dead
+        int n = 3, c = 4, h = 5, w = 6;
+        var nchw = new double[n * c * h * w];
+        var nhwc = new double[nchw.Length];
+        var rng = new Random(9);
+        for (int b = 0; b < n; b++)
+        {
+            for (int ch = 0; ch < c; ch++)
+            {
+                for (int i = 0; i < h * w; i++)
+                {
+                    double v = ch == 1 ? -1 : rng.NextDouble() - 0.2;
+                    nchw[((b * c) + ch) * h * w + i] = v;
+                    nhwc[(b * h * w + i) * c + ch] = v;
+                }
+            }
+        }
+        Save("nchw.npy", nchw, n, c, h, w);
+        Save("nhwc.npy", nhwc, n, h, w, c);
+        var (c1, o1, _) = Run("dead-units", P("nchw.npy"), "--json");
+        var (c2, o2, _) = Run("dead-units", P("nhwc.npy"), "--axis", "-1", "--json");
+        Assert.Equal(0, c1);
+        Assert.Equal(0, c2);
+        using var j1 = JsonDocument.Parse(o1);
+        using var j2 = JsonDocument.Parse(o2);
+        Assert.Equal([1], j1.RootElement.GetProperty("dead_units").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal(j1.RootElement.GetProperty("activation_rates").ToString(), j2.RootElement.GetProperty("activation_rates").ToString());
+    }
+
+    [Fact]
+    public void List_shows_every_function_with_its_defaults_and_the_machine()
+    {
+        var (code, output, _) = Run("list");
+        Assert.Equal(0, code);
+        foreach (FunctionSpec f in Functions.All)
+        {
+            Assert.Contains(f.Name, output, StringComparison.Ordinal);
+        }
+        Assert.Contains("--negative-slope 0.01", output, StringComparison.Ordinal);
+        Assert.Contains("--threshold required", output, StringComparison.Ordinal);
+        Assert.Contains(RuntimeInfo.VectorDescription, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bench_reports_relu_and_gelu_against_a_copy()
+    {
+        BenchCommand.SizesOverride = [1 << 12, 1 << 14];
+        try
+        {
+            var (code, output, _) = Run("bench", "--quick");
+            Assert.Equal(0, code);
+            Assert.Contains("relu / copy", output, StringComparison.Ordinal);
+            Assert.Contains("16K", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            BenchCommand.SizesOverride = null;
+        }
+    }
+
+    [Fact]
+    public void Help_describes_every_command()
+    {
+        var (code, output, _) = Run("--help");
+        Assert.Equal(0, code);
+        foreach (string command in new[] { "demo", "list", "apply", "grad", "dead-units", "bench" })
+        {
+            Assert.Contains(command, output, StringComparison.Ordinal);
+        }
+        (code, output, _) = Run("apply", "--help");
+        Assert.Equal(0, code);
+        Assert.Contains("--negative-slope", output, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string[], int, string> Errors => new()
+    {
+        { ["apply", "relux", "{x}", "{out}"], 2, "did you mean 'relu'" },
+        { ["apply", "threshold", "{x}", "{out}"], 2, "threshold needs --threshold" },
+        { ["apply", "elu", "{x}", "{out}", "--negative-slope", "0.1"], 2, "--negative-slope does not apply to elu" },
+        { ["apply", "relu", "{x}", "{out}", "--alpha", "2"], 2, "relu, which takes no parameters" },
+        { ["apply", "gelu", "{x}", "{out}", "--approximate", "fast"], 2, "--approximate must be 'none' or 'tanh'" },
+        { ["apply", "celu", "{x}", "{out}", "--alpha", "0"], 2, "--alpha must not be 0" },
+        { ["apply", "softplus", "{x}", "{out}", "--beta", "0"], 2, "--beta must not be 0" },
+        { ["apply", "relu", "{x}", "{x}"], 2, "is also an input" },
+        { ["apply", "relu", "{missing}", "{out}"], 1, "no such file" },
+        { ["apply", "relu", "{bad}", "{out}"], 1, "bad.npy: not a .npy file" },
+        { ["apply", "relu", "{x}", "{nodir}"], 1, "does not exist" },
+        { ["apply", "prelu", "{x}", "{out}", "--weight-file", "{w5}"], 1, "has 5 weights but" },
+        { ["apply", "prelu", "{x}", "{out}", "--weight-file", "{w3}", "--channel-axis", "7"], 2, "--channel-axis 7 is not an axis" },
+        { ["apply", "prelu", "{x}", "{out}", "--weight", "0.1", "--weight-file", "{w3}"], 2, "either --weight or --weight-file" },
+        { ["apply", "prelu", "{x}", "{out}", "--channel-axis", "1"], 2, "--channel-axis goes with --weight-file" },
+        { ["apply", "prelu", "{fortran}", "{out}", "--weight-file", "{w3}"], 1, "Fortran-ordered" },
+        { ["grad", "relu", "{x}", "{g_wrong}", "{out}"], 1, "does not match" },
+        { ["grad", "relu", "{x}", "{x}", "{x}"], 2, "is also an input" },
+        { ["dead-units", "{vector}"], 1, "has no unit axis" },
+        { ["dead-units", "{x}", "--axis", "5"], 2, "--axis 5 is not an axis" },
+        { ["apply", "relu"], 2, "rectifier apply --help" },
+        { ["frobnicate"], 2, "rectifier --help" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Errors))]
+    public void Every_error_is_one_clear_line_with_the_right_exit_code_and_no_output_file(string[] args, int expectedCode, string message)
+    {
+        Save("x.npy", new float[] { 1, -2, 3, -4, 5, 6 }, 2, 3);
+        Save("g_wrong.npy", new float[] { 1, 2, 3 }, 3);
+        Save("w3.npy", new float[] { 0.1f, 0.2f, 0.3f }, 3);
+        Save("w5.npy", new float[5], 5);
+        Save("vector.npy", new float[4], 4);
+        File.WriteAllText(P("bad.npy"), "not numpy at all");
+        string[] resolved = [.. args.Select(a => a switch
+        {
+            "{x}" => P("x.npy"),
+            "{out}" => P("out.npy"),
+            "{missing}" => P("missing.npy"),
+            "{bad}" => P("bad.npy"),
+            "{nodir}" => P(Path.Combine("no", "such", "dir", "out.npy")),
+            "{w3}" => P("w3.npy"),
+            "{w5}" => P("w5.npy"),
+            "{fortran}" => NpyTests.Fixture("f4_fortran_3x4.npy"),
+            "{g_wrong}" => P("g_wrong.npy"),
+            "{vector}" => P("vector.npy"),
+            _ => a,
+        })];
+        byte[] before = File.ReadAllBytes(P("x.npy"));
+        var (code, _, error) = Run(resolved);
+        Assert.Equal(expectedCode, code);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+        Assert.Single(error.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith("rectifier: ", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(P("out.npy")), "no output is left behind");
+        Assert.Empty(Directory.GetFiles(_dir, "*.partial", new EnumerationOptions { AttributesToSkip = 0 }));
+        Assert.Equal(before, File.ReadAllBytes(P("x.npy")));
+    }
+}
