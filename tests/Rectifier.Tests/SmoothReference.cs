@@ -44,7 +44,11 @@ public static class SmoothReference
         double gauss = Math.Exp(-0.5 * x * x);   // exact x² for float inputs
         double u = Math.Abs(x) / Math.Sqrt(2);
         double lower;                            // Φ(−|x|) = erfc(u)/2
-        if (u < 2.5)
+        if (gauss == 0)
+        {
+            lower = 0;                           // below every double: the tail has underflowed
+        }
+        else if (u < 2.5)
         {
             // erf(u) = 2/√π·e^{−u²}·Σ 2ⁿu^{2n+1}/(1·3·…·(2n+1)), all terms positive
             double term = u, sum = u;

@@ -28,6 +28,52 @@ internal interface IBinaryFunction
     TV Apply<TV, O, P>(TV x, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision;
 }
 
+/// <summary>The two double halves of a widened float vector, through one call site so that the function inlines
+/// once per width (twice would exhaust the JIT's inlining budget for the larger functions).</summary>
+internal static class Halves
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Unary<TV, O, TF>(TF f, TV lo, TV hi, out TV first, out TV second) where TV : struct where O : ISimd<TV> where TF : struct, IUnaryFunction
+    {
+        TV a = lo;
+        first = second = default;
+        for (int half = 0; half < 2; half++)
+        {
+            TV r = f.Apply<TV, O, SinglePrecision>(a);
+            if (half == 0)
+            {
+                first = r;
+                a = hi;
+            }
+            else
+            {
+                second = r;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Binary<TV, O, TF>(TF f, TV xl, TV xh, TV gl, TV gh, out TV first, out TV second) where TV : struct where O : ISimd<TV> where TF : struct, IBinaryFunction
+    {
+        TV a = xl, b = gl;
+        first = second = default;
+        for (int half = 0; half < 2; half++)
+        {
+            TV r = f.Apply<TV, O, SinglePrecision>(a, b);
+            if (half == 0)
+            {
+                first = r;
+                a = xh;
+                b = gh;
+            }
+            else
+            {
+                second = r;
+            }
+        }
+    }
+}
+
 /// <summary>Float data: widened to double, computed, rounded once.</summary>
 internal readonly struct SingleUnary<TF>(TF f) : IUnaryOperator<float> where TF : struct, IUnaryFunction
 {
@@ -40,20 +86,7 @@ internal readonly struct SingleUnary<TF>(TF f) : IUnaryOperator<float> where TF 
     public Vector128<float> Invoke(Vector128<float> x)
     {
         (Vector128<double> lo, Vector128<double> hi) = Vector128.Widen(x);
-        Vector128<double> a = lo, first = default, second = default;
-        for (int half = 0; half < 2; half++)   // one call site: the function inlines once
-        {
-            Vector128<double> r = f.Apply<Vector128<double>, D128, SinglePrecision>(a);
-            if (half == 0)
-            {
-                first = r;
-                a = hi;
-            }
-            else
-            {
-                second = r;
-            }
-        }
+        Halves.Unary<Vector128<double>, D128, TF>(f, lo, hi, out Vector128<double> first, out Vector128<double> second);
         return Vector128.Narrow(first, second);
     }
 
@@ -61,20 +94,7 @@ internal readonly struct SingleUnary<TF>(TF f) : IUnaryOperator<float> where TF 
     public Vector256<float> Invoke(Vector256<float> x)
     {
         (Vector256<double> lo, Vector256<double> hi) = Vector256.Widen(x);
-        Vector256<double> a = lo, first = default, second = default;
-        for (int half = 0; half < 2; half++)   // one call site: the function inlines once
-        {
-            Vector256<double> r = f.Apply<Vector256<double>, D256, SinglePrecision>(a);
-            if (half == 0)
-            {
-                first = r;
-                a = hi;
-            }
-            else
-            {
-                second = r;
-            }
-        }
+        Halves.Unary<Vector256<double>, D256, TF>(f, lo, hi, out Vector256<double> first, out Vector256<double> second);
         return Vector256.Narrow(first, second);
     }
 
@@ -82,20 +102,7 @@ internal readonly struct SingleUnary<TF>(TF f) : IUnaryOperator<float> where TF 
     public Vector512<float> Invoke(Vector512<float> x)
     {
         (Vector512<double> lo, Vector512<double> hi) = Vector512.Widen(x);
-        Vector512<double> a = lo, first = default, second = default;
-        for (int half = 0; half < 2; half++)   // one call site: the function inlines once
-        {
-            Vector512<double> r = f.Apply<Vector512<double>, D512, SinglePrecision>(a);
-            if (half == 0)
-            {
-                first = r;
-                a = hi;
-            }
-            else
-            {
-                second = r;
-            }
-        }
+        Halves.Unary<Vector512<double>, D512, TF>(f, lo, hi, out Vector512<double> first, out Vector512<double> second);
         return Vector512.Narrow(first, second);
     }
 }
@@ -124,21 +131,7 @@ internal readonly struct SingleBinary<TF>(TF f) : IBinaryOperator<float> where T
     {
         (Vector128<double> xl, Vector128<double> xh) = Vector128.Widen(x);
         (Vector128<double> gl, Vector128<double> gh) = Vector128.Widen(g);
-        Vector128<double> a = xl, b = gl, first = default, second = default;
-        for (int half = 0; half < 2; half++)   // one call site: the function inlines once
-        {
-            Vector128<double> r = f.Apply<Vector128<double>, D128, SinglePrecision>(a, b);
-            if (half == 0)
-            {
-                first = r;
-                a = xh;
-                b = gh;
-            }
-            else
-            {
-                second = r;
-            }
-        }
+        Halves.Binary<Vector128<double>, D128, TF>(f, xl, xh, gl, gh, out Vector128<double> first, out Vector128<double> second);
         return Vector128.Narrow(first, second);
     }
 
@@ -147,21 +140,7 @@ internal readonly struct SingleBinary<TF>(TF f) : IBinaryOperator<float> where T
     {
         (Vector256<double> xl, Vector256<double> xh) = Vector256.Widen(x);
         (Vector256<double> gl, Vector256<double> gh) = Vector256.Widen(g);
-        Vector256<double> a = xl, b = gl, first = default, second = default;
-        for (int half = 0; half < 2; half++)   // one call site: the function inlines once
-        {
-            Vector256<double> r = f.Apply<Vector256<double>, D256, SinglePrecision>(a, b);
-            if (half == 0)
-            {
-                first = r;
-                a = xh;
-                b = gh;
-            }
-            else
-            {
-                second = r;
-            }
-        }
+        Halves.Binary<Vector256<double>, D256, TF>(f, xl, xh, gl, gh, out Vector256<double> first, out Vector256<double> second);
         return Vector256.Narrow(first, second);
     }
 
@@ -170,21 +149,7 @@ internal readonly struct SingleBinary<TF>(TF f) : IBinaryOperator<float> where T
     {
         (Vector512<double> xl, Vector512<double> xh) = Vector512.Widen(x);
         (Vector512<double> gl, Vector512<double> gh) = Vector512.Widen(g);
-        Vector512<double> a = xl, b = gl, first = default, second = default;
-        for (int half = 0; half < 2; half++)   // one call site: the function inlines once
-        {
-            Vector512<double> r = f.Apply<Vector512<double>, D512, SinglePrecision>(a, b);
-            if (half == 0)
-            {
-                first = r;
-                a = xh;
-                b = gh;
-            }
-            else
-            {
-                second = r;
-            }
-        }
+        Halves.Binary<Vector512<double>, D512, TF>(f, xl, xh, gl, gh, out Vector512<double> first, out Vector512<double> second);
         return Vector512.Narrow(first, second);
     }
 }

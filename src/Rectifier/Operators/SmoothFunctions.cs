@@ -343,6 +343,19 @@ internal readonly struct MishBackwardFunction : IBinaryFunction
     }
 }
 
+/// <summary>t = β·x carried as hi + lo (exact product) and e^{−|t|} from it.</summary>
+internal static class SoftplusArgument
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ExpNegAbs<TV, O, P>(TV x, TV b, out TV t, out TV tl, out TV negative) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        t = O.Mul(b, x);
+        tl = O.Select(O.Equal(O.Abs(t), O.C(double.PositiveInfinity)), O.C(0), O.Fma(b, x, O.Neg(t)));
+        negative = O.LessThan(t, O.C(0));
+        return E.Exp<TV, O, P>(O.Select(negative, t, O.Neg(t)), O.Select(negative, tl, O.Neg(tl)));
+    }
+}
+
 /// <summary>softplus: <c>β·x &gt; threshold ? x : (max(t, 0) + log1p(e^{−|t|}))/β</c>, t = β·x carried as hi + lo,
 /// so the result is finite wherever the true value is, for any β.</summary>
 internal readonly struct SoftplusFunction(double beta, double threshold) : IUnaryFunction
@@ -351,10 +364,7 @@ internal readonly struct SoftplusFunction(double beta, double threshold) : IUnar
     public TV Apply<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
     {
         TV b = O.C(beta);
-        TV t = O.Mul(b, x);
-        TV tl = O.Select(O.Equal(O.Abs(t), O.C(double.PositiveInfinity)), O.C(0), O.Fma(b, x, O.Neg(t)));
-        TV negative = O.LessThan(t, O.C(0));
-        TV e = E.Exp<TV, O, P>(O.Select(negative, t, O.Neg(t)), O.Select(negative, tl, O.Neg(tl)));
+        TV e = SoftplusArgument.ExpNegAbs<TV, O, P>(x, b, out TV t, out TV tl, out TV negative);
         TV l = E.Log1p<TV, O, P>(e);
         TV sp = O.Select(negative, l, O.Add(t, O.Add(tl, l)));
         TV y = O.Div(sp, b);
@@ -368,11 +378,7 @@ internal readonly struct SoftplusBackwardFunction(double beta, double threshold)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Apply<TV, O, P>(TV x, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision
     {
-        TV b = O.C(beta);
-        TV t = O.Mul(b, x);
-        TV tl = O.Select(O.Equal(O.Abs(t), O.C(double.PositiveInfinity)), O.C(0), O.Fma(b, x, O.Neg(t)));
-        TV negative = O.LessThan(t, O.C(0));
-        TV e = E.Exp<TV, O, P>(O.Select(negative, t, O.Neg(t)), O.Select(negative, tl, O.Neg(tl)));
+        TV e = SoftplusArgument.ExpNegAbs<TV, O, P>(x, O.C(beta), out TV t, out _, out _);
         TV s = E.SigmoidFrom<TV, O>(t, e);
         return O.Select(O.GreaterThan(t, O.C(threshold)), g, O.Mul(g, s));
     }
