@@ -74,7 +74,7 @@ public static partial class Activations
     }
 
     /// <summary>rrelu backward in training mode: <c>dx = g·noise</c>, with the noise returned by the forward pass.</summary>
-    /// <param name="noise">The per-element factor from <see cref="RReluTraining{T}"/>.</param>
+    /// <param name="noise">The per-element factor from <see cref="RReluTraining{T}(ReadOnlySpan{T}, double, double, RReluGenerator, Span{T}, Span{T})"/>.</param>
     /// <param name="gradOutput">dL/dy.</param>
     /// <param name="gradInput">Receives dL/dx; may alias an input exactly.</param>
     public static void RReluTrainingBackward<T>(ReadOnlySpan<T> noise, ReadOnlySpan<T> gradOutput, Span<T> gradInput) where T : unmanaged, IFloatingPointIeee754<T>
@@ -97,21 +97,24 @@ public static partial class Activations
     {
         public void Run(nint s, nint e)
         {
-            float lf = (float)lower, wf = (float)upper - (float)lower;
-            double wd = upper - lower;
             for (nint i = s; i < e; i++)
             {
-                if (x[i] > T.Zero || T.IsNaN(x[i]))
-                {
-                    noise[i] = T.One;
-                    continue;
-                }
-                ulong bits = RReluGenerator.Mix(seed, start + (ulong)i);
-                noise[i] = typeof(T) == typeof(double)
-                    ? T.CreateTruncating(lower + wd * ((bits >> 11) * (1.0 / (1UL << 53))))
-                    : T.CreateTruncating(lf + wf * ((bits >> 40) * (1.0f / (1 << 24))));
+                noise[i] = x[i] > T.Zero || T.IsNaN(x[i]) ? T.One : RReluNoise<T>(seed, start + (ulong)i, lower, upper);
             }
         }
+    }
+
+    /// <summary>rrelu's slope for draw <paramref name="counter"/> of the generator <paramref name="seed"/>: uniform in
+    /// [lower, upper), drawn in double for double data and in float (PyTorch's opmath) for float and Half.</summary>
+    internal static T RReluNoise<T>(ulong seed, ulong counter, double lower, double upper) where T : IFloatingPointIeee754<T>
+    {
+        ulong bits = RReluGenerator.Mix(seed, counter);
+        if (typeof(T) == typeof(double))
+        {
+            return T.CreateTruncating(lower + (upper - lower) * ((bits >> 11) * (1.0 / (1UL << 53))));
+        }
+        float lf = (float)lower, wf = (float)upper - (float)lower;
+        return T.CreateTruncating(lf + wf * ((bits >> 40) * (1.0f / (1 << 24))));
     }
 }
 
