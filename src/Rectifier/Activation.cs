@@ -1,0 +1,194 @@
+using System.Globalization;
+using System.Numerics;
+
+namespace Rectifier;
+
+/// <summary>Which function an <see cref="Activation"/> is.</summary>
+public enum ActivationKind
+{
+    /// <summary>relu.</summary>
+    Relu,
+    /// <summary>relu6.</summary>
+    Relu6,
+    /// <summary>leaky_relu(negative_slope).</summary>
+    LeakyRelu,
+    /// <summary>prelu with one weight.</summary>
+    PRelu,
+    /// <summary>rrelu in evaluation mode (leaky with the mean slope).</summary>
+    RRelu,
+    /// <summary>hardtanh(min, max).</summary>
+    Hardtanh,
+    /// <summary>threshold(threshold, value).</summary>
+    Threshold,
+    /// <summary>elu(alpha).</summary>
+    Elu,
+    /// <summary>celu(alpha).</summary>
+    Celu,
+    /// <summary>selu.</summary>
+    Selu,
+    /// <summary>gelu, erf form.</summary>
+    Gelu,
+    /// <summary>gelu, tanh form.</summary>
+    GeluTanh,
+    /// <summary>silu.</summary>
+    Silu,
+    /// <summary>mish.</summary>
+    Mish,
+    /// <summary>softplus(beta, threshold).</summary>
+    Softplus,
+    /// <summary>hardswish.</summary>
+    Hardswish,
+    /// <summary>hardsigmoid.</summary>
+    Hardsigmoid,
+    /// <summary>sigmoid.</summary>
+    Sigmoid,
+    /// <summary>tanh.</summary>
+    Tanh,
+}
+
+/// <summary>An activation with its parameters, as a value: what the fused forms (<see cref="Fused"/>) and model code
+/// pass around. <see cref="Forward{T}"/> and <see cref="Backward{T}"/> call the matching <see cref="Activations"/>
+/// methods, so results are the same bits.</summary>
+/// <param name="Kind">The function.</param>
+/// <param name="First">Its first parameter (slope, weight, alpha, beta, lower, min, threshold), if any.</param>
+/// <param name="Second">Its second parameter (upper, max, value, softplus threshold), if any.</param>
+public readonly record struct Activation(ActivationKind Kind, double First = 0, double Second = 0)
+{
+    /// <summary>relu.</summary>
+    public static Activation Relu => new(ActivationKind.Relu);
+    /// <summary>relu6.</summary>
+    public static Activation Relu6 => new(ActivationKind.Relu6);
+    /// <summary>selu.</summary>
+    public static Activation Selu => new(ActivationKind.Selu);
+    /// <summary>silu.</summary>
+    public static Activation Silu => new(ActivationKind.Silu);
+    /// <summary>mish.</summary>
+    public static Activation Mish => new(ActivationKind.Mish);
+    /// <summary>hardswish.</summary>
+    public static Activation Hardswish => new(ActivationKind.Hardswish);
+    /// <summary>hardsigmoid.</summary>
+    public static Activation Hardsigmoid => new(ActivationKind.Hardsigmoid);
+    /// <summary>sigmoid.</summary>
+    public static Activation Sigmoid => new(ActivationKind.Sigmoid);
+    /// <summary>tanh.</summary>
+    public static Activation Tanh => new(ActivationKind.Tanh);
+
+    /// <summary>leaky_relu.</summary>
+    /// <param name="negativeSlope">The slope for x ≤ 0.</param>
+    public static Activation LeakyRelu(double negativeSlope = Activations.DefaultNegativeSlope) => new(ActivationKind.LeakyRelu, negativeSlope);
+    /// <summary>prelu with one weight.</summary>
+    /// <param name="weight">The weight.</param>
+    public static Activation PRelu(double weight = 0.25) => new(ActivationKind.PRelu, weight);
+    /// <summary>rrelu in evaluation mode.</summary>
+    /// <param name="lower">Lower slope bound.</param>
+    /// <param name="upper">Upper slope bound.</param>
+    public static Activation RRelu(double lower = Activations.DefaultRReluLower, double upper = Activations.DefaultRReluUpper) => new(ActivationKind.RRelu, lower, upper);
+    /// <summary>hardtanh.</summary>
+    /// <param name="minValue">Lower bound.</param>
+    /// <param name="maxValue">Upper bound.</param>
+    public static Activation Hardtanh(double minValue = -1, double maxValue = 1) => new(ActivationKind.Hardtanh, minValue, maxValue);
+    /// <summary>threshold.</summary>
+    /// <param name="threshold">The threshold.</param>
+    /// <param name="value">The replacement.</param>
+    public static Activation Threshold(double threshold, double value) => new(ActivationKind.Threshold, threshold, value);
+    /// <summary>elu.</summary>
+    /// <param name="alpha">α.</param>
+    public static Activation Elu(double alpha = 1) => new(ActivationKind.Elu, alpha);
+    /// <summary>celu.</summary>
+    /// <param name="alpha">α.</param>
+    public static Activation Celu(double alpha = 1) => new(ActivationKind.Celu, alpha);
+    /// <summary>gelu.</summary>
+    /// <param name="approximate">The exact form or the tanh form.</param>
+    public static Activation Gelu(GeluApproximation approximate = GeluApproximation.None) => new(approximate == GeluApproximation.Tanh ? ActivationKind.GeluTanh : ActivationKind.Gelu);
+    /// <summary>softplus.</summary>
+    /// <param name="beta">β.</param>
+    /// <param name="threshold">The linear threshold.</param>
+    public static Activation Softplus(double beta = 1, double threshold = Activations.DefaultSoftplusThreshold) => new(ActivationKind.Softplus, beta, threshold);
+
+    /// <summary>All kinds with PyTorch's defaults, in the order of <see cref="ActivationKind"/> (threshold with t = 0, v = 0).</summary>
+    public static IReadOnlyList<Activation> AllWithDefaults { get; } =
+    [
+        Relu, Relu6, LeakyRelu(), PRelu(), RRelu(), Hardtanh(), Threshold(0, 0), Elu(), Celu(), Selu, Gelu(), Gelu(GeluApproximation.Tanh),
+        Silu, Mish, Softplus(), Hardswish, Hardsigmoid, Sigmoid, Tanh,
+    ];
+
+    /// <summary>PyTorch's name (gelu_tanh for the tanh form).</summary>
+    public string Name => Kind switch
+    {
+        ActivationKind.LeakyRelu => "leaky_relu",
+        ActivationKind.GeluTanh => "gelu_tanh",
+        _ => Kind.ToString().ToLowerInvariant(),
+    };
+
+    /// <inheritdoc/>
+    public override string ToString() => Kind switch
+    {
+        ActivationKind.LeakyRelu or ActivationKind.PRelu or ActivationKind.Elu or ActivationKind.Celu => $"{Name}({First.ToString(CultureInfo.InvariantCulture)})",
+        ActivationKind.RRelu or ActivationKind.Hardtanh or ActivationKind.Threshold or ActivationKind.Softplus =>
+            $"{Name}({First.ToString(CultureInfo.InvariantCulture)}, {Second.ToString(CultureInfo.InvariantCulture)})",
+        _ => Name,
+    };
+
+    /// <summary>y = f(x).</summary>
+    /// <typeparam name="T">Half, float or double.</typeparam>
+    /// <param name="x">The input.</param>
+    /// <param name="destination">Receives the output; may be <paramref name="x"/> itself.</param>
+    public void Forward<T>(ReadOnlySpan<T> x, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (Kind)
+        {
+            case ActivationKind.Relu: Activations.Relu(x, destination); break;
+            case ActivationKind.Relu6: Activations.Relu6(x, destination); break;
+            case ActivationKind.LeakyRelu: Activations.LeakyRelu(x, First, destination); break;
+            case ActivationKind.PRelu: Activations.PRelu(x, T.CreateTruncating(First), destination); break;
+            case ActivationKind.RRelu: Activations.RRelu(x, First, Second, destination); break;
+            case ActivationKind.Hardtanh: Activations.Hardtanh(x, First, Second, destination); break;
+            case ActivationKind.Threshold: Activations.Threshold(x, First, Second, destination); break;
+            case ActivationKind.Elu: Activations.Elu(x, First, destination); break;
+            case ActivationKind.Celu: Activations.Celu(x, First, destination); break;
+            case ActivationKind.Selu: Activations.Selu(x, destination); break;
+            case ActivationKind.Gelu: Activations.Gelu(x, destination); break;
+            case ActivationKind.GeluTanh: Activations.Gelu(x, destination, GeluApproximation.Tanh); break;
+            case ActivationKind.Silu: Activations.Silu(x, destination); break;
+            case ActivationKind.Mish: Activations.Mish(x, destination); break;
+            case ActivationKind.Softplus: Activations.Softplus(x, First, Second, destination); break;
+            case ActivationKind.Hardswish: Activations.Hardswish(x, destination); break;
+            case ActivationKind.Hardsigmoid: Activations.Hardsigmoid(x, destination); break;
+            case ActivationKind.Sigmoid: Activations.Sigmoid(x, destination); break;
+            case ActivationKind.Tanh: Activations.Tanh(x, destination); break;
+            default: throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "Unknown activation kind.");
+        }
+    }
+
+    /// <summary>dx = f'(x)·g (prelu's weight gradient is not returned here: use <see cref="Activations.PReluBackward{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, T, Span{T})"/>).</summary>
+    /// <typeparam name="T">Half, float or double.</typeparam>
+    /// <param name="x">The forward input.</param>
+    /// <param name="gradOutput">dL/dy.</param>
+    /// <param name="gradInput">Receives dL/dx; may alias an input exactly.</param>
+    public void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradOutput, Span<T> gradInput) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (Kind)
+        {
+            case ActivationKind.Relu: Activations.ReluBackward(x, gradOutput, gradInput); break;
+            case ActivationKind.Relu6: Activations.Relu6Backward(x, gradOutput, gradInput); break;
+            case ActivationKind.LeakyRelu: Activations.LeakyReluBackward(x, gradOutput, First, gradInput); break;
+            case ActivationKind.PRelu: Activations.PReluBackward(x, gradOutput, T.CreateTruncating(First), gradInput); break;
+            case ActivationKind.RRelu: Activations.RReluBackward(x, gradOutput, First, Second, gradInput); break;
+            case ActivationKind.Hardtanh: Activations.HardtanhBackward(x, gradOutput, First, Second, gradInput); break;
+            case ActivationKind.Threshold: Activations.ThresholdBackward(x, gradOutput, First, gradInput); break;
+            case ActivationKind.Elu: Activations.EluBackward(x, gradOutput, gradInput, First); break;
+            case ActivationKind.Celu: Activations.CeluBackward(x, gradOutput, gradInput, First); break;
+            case ActivationKind.Selu: Activations.SeluBackward(x, gradOutput, gradInput); break;
+            case ActivationKind.Gelu: Activations.GeluBackward(x, gradOutput, gradInput); break;
+            case ActivationKind.GeluTanh: Activations.GeluBackward(x, gradOutput, gradInput, GeluApproximation.Tanh); break;
+            case ActivationKind.Silu: Activations.SiluBackward(x, gradOutput, gradInput); break;
+            case ActivationKind.Mish: Activations.MishBackward(x, gradOutput, gradInput); break;
+            case ActivationKind.Softplus: Activations.SoftplusBackward(x, gradOutput, gradInput, First, Second); break;
+            case ActivationKind.Hardswish: Activations.HardswishBackward(x, gradOutput, gradInput); break;
+            case ActivationKind.Hardsigmoid: Activations.HardsigmoidBackward(x, gradOutput, gradInput); break;
+            case ActivationKind.Sigmoid: Activations.SigmoidBackward(x, gradOutput, gradInput); break;
+            case ActivationKind.Tanh: Activations.TanhBackward(x, gradOutput, gradInput); break;
+            default: throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "Unknown activation kind.");
+        }
+    }
+}

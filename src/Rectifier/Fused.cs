@@ -1,0 +1,235 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using Rectifier.Kernels;
+
+namespace Rectifier;
+
+/// <summary>Bias + activation in one pass over memory: <c>y = act(x + bias[c])</c> on any layout (NCHW, NHWC, or
+/// any channel axis), and its backward giving dx and the bias gradient. The sum x + bias is formed a tile at a time in
+/// cache and rounded to the element type exactly as a separate bias-add pass would round it, so the fused results are
+/// bitwise those of the two separate calls.</summary>
+/// <remarks>The data is cut into fixed slices that depend only on the element count; each slice sums its part of
+/// the bias gradient in double, and the slices are added in order — the same bits whatever the thread count.</remarks>
+public static unsafe class Fused
+{
+    private const int Tile = 4096;
+    private const int MaxSlices = 64;
+
+    /// <summary><c>y = act(x + bias[c])</c>, c the index along <paramref name="channelAxis"/>.</summary>
+    /// <typeparam name="T">Half, float or double.</typeparam>
+    /// <param name="x">The input, contiguous in C order with <paramref name="shape"/>.</param>
+    /// <param name="shape">Its dimensions.</param>
+    /// <param name="bias">One value per channel.</param>
+    /// <param name="activation">The activation.</param>
+    /// <param name="destination">Receives the output; may be <paramref name="x"/> itself.</param>
+    /// <param name="channelAxis">The channel axis (1 for NCHW and [batch, features], −1 for NHWC).</param>
+    /// <exception cref="ArgumentException">The shape does not match x, the bias length is not the channel count, or an output is too short or overlaps.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="channelAxis"/> is not an axis of the shape.</exception>
+    public static void BiasActivation<T>(ReadOnlySpan<T> x, ReadOnlySpan<nint> shape, ReadOnlySpan<T> bias, Activation activation, Span<T> destination, int channelAxis = 1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ChannelLayout layout = Resolve(x.Length, shape, bias.Length, channelAxis);
+        Elementwise.CheckDestination(x, destination, nameof(x), nameof(destination));
+        if (x.IsEmpty)
+        {
+            return;
+        }
+        activation.Forward<T>([T.Zero], new T[1]);   // parameter validation before any work
+        fixed (T* px = x)
+        fixed (T* pb = bias)
+        fixed (T* py = destination)
+        {
+            var work = new Work<T>(layout, px, pb, null, py, activation, null);
+            RunSlices(x.Length, 2 * sizeof(T), work);
+        }
+    }
+
+    /// <summary>The backward of <see cref="BiasActivation{T}"/>: <c>dx = act'(x + bias[c])·g</c> and
+    /// <c>dBias[c] = Σ dx</c> over every axis but the channel axis (summed in double).</summary>
+    /// <typeparam name="T">Half, float or double.</typeparam>
+    /// <param name="x">The forward input (before the bias).</param>
+    /// <param name="shape">Its dimensions.</param>
+    /// <param name="bias">The bias used in the forward pass.</param>
+    /// <param name="gradOutput">dL/dy.</param>
+    /// <param name="activation">The activation.</param>
+    /// <param name="gradInput">Receives dL/dx; may alias x or gradOutput exactly.</param>
+    /// <param name="gradBias">Receives dL/dbias, one value per channel.</param>
+    /// <param name="channelAxis">The channel axis.</param>
+    public static void BiasActivationBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<nint> shape, ReadOnlySpan<T> bias, ReadOnlySpan<T> gradOutput, Activation activation,
+        Span<T> gradInput, Span<T> gradBias, int channelAxis = 1) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ChannelLayout layout = Resolve(x.Length, shape, bias.Length, channelAxis);
+        if (gradOutput.Length != x.Length)
+        {
+            ThrowHelper.LengthMismatch(nameof(gradOutput), x.Length, gradOutput.Length);
+        }
+        Elementwise.CheckDestination(x, gradInput, nameof(x), nameof(gradInput));
+        Elementwise.CheckDestination(gradOutput, gradInput, nameof(gradOutput), nameof(gradInput));
+        if (gradBias.Length < bias.Length)
+        {
+            ThrowHelper.Argument(nameof(gradBias), $"gradBias has {gradBias.Length} elements but there are {bias.Length} channels.");
+        }
+        activation.Backward<T>([T.Zero], [T.Zero], new T[1]);
+        int channels = bias.Length;
+        int slices = SliceCount(x.Length);
+        var partial = new double[slices * channels];
+        if (!x.IsEmpty)
+        {
+            fixed (T* px = x)
+            fixed (T* pb = bias)
+            fixed (T* pg = gradOutput)
+            fixed (T* pd = gradInput)
+            fixed (double* pp = partial)
+            {
+                var work = new Work<T>(layout, px, pb, pg, pd, activation, pp);
+                RunSlices(x.Length, 3 * sizeof(T), work);
+            }
+        }
+        for (int c = 0; c < channels; c++)
+        {
+            double sum = 0;
+            for (int s = 0; s < slices; s++)
+            {
+                sum += partial[s * channels + c];
+            }
+            gradBias[c] = T.CreateTruncating(sum);
+        }
+    }
+
+    private static ChannelLayout Resolve(int length, ReadOnlySpan<nint> shape, int biasLength, int channelAxis)
+    {
+        if (shape.Length < 2)
+        {
+            ThrowHelper.Argument(nameof(shape), $"Bias needs a channel axis: the shape has rank {shape.Length}; use [batch, features] or [N, C, …].");
+        }
+        ChannelLayout layout = ChannelLayout.Create(shape, channelAxis);
+        if (layout.Length != length)
+        {
+            ThrowHelper.Argument(nameof(shape), $"The shape holds {layout.Length} elements but x has {length}.");
+        }
+        if (biasLength != layout.Channels)
+        {
+            ThrowHelper.Argument("bias", $"bias has {biasLength} values but axis {layout.Axis} has {layout.Channels} channels.");
+        }
+        return layout;
+    }
+
+    private static int SliceCount(int n) => (int)Math.Clamp((n + (long)Tile - 1) / Tile, 1, MaxSlices);
+
+    /// <summary>Slices are fixed by n; the pool takes them as units of work.</summary>
+    private static void RunSlices<T>(int n, long bytesPerElement, Work<T> work) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int slices = SliceCount(n);
+        ParallelRunner.For(slices, (long)Math.Ceiling((double)n / slices) * bytesPerElement, new SliceBody<T>(work, n, slices), granule: 1);
+    }
+
+    private readonly struct SliceBody<T>(Work<T> work, int n, int slices) : IRangeBody where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Run(nint start, nint end)
+        {
+            for (nint s = start; s < end; s++)
+            {
+                long from = (long)n * s / slices, to = (long)n * (s + 1) / slices;
+                work.Slice((int)s, from, to);
+            }
+        }
+    }
+
+    /// <summary>Below this run length (NHWC and other channel-last layouts) the bias is added from a materialised
+    /// period of C·inner values instead of run by run.</summary>
+    private const int RunThreshold = 64;
+
+    private readonly struct Work<T>(ChannelLayout layout, T* x, T* bias, T* g, T* dst, Activation activation, double* partial) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Slice(int slice, long from, long to)
+        {
+            long inner = layout.Inner;
+            int channels = layout.Channels;
+            bool runs = inner >= RunThreshold;
+            int period = runs ? 0 : (int)(channels * inner);
+            T[] pattern = runs ? [] : new T[period];
+            for (int k = 0; k < period; k++)
+            {
+                pattern[k] = bias[k / inner];
+            }
+            T[] z = new T[Tile];
+            double[] wide = new double[Tile];
+            double[] periodSums = g == null || runs ? [] : new double[period];
+            double* sums = partial == null ? null : partial + (long)slice * channels;
+            using (Parallelism.Scope(1))
+            {
+                for (long t = from; t < to; t += Tile)
+                {
+                    int len = (int)Math.Min(Tile, to - t);
+                    Span<T> zt = z.AsSpan(0, len);
+                    // z = x + bias[c], rounded to T as a separate bias-add pass would round it
+                    for (long i = t; i < t + len;)
+                    {
+                        if (runs)
+                        {
+                            int run = (int)Math.Min(inner - i % inner, t + len - i);
+                            TensorPrimitives.Add(new ReadOnlySpan<T>(x + i, run), bias[(int)(i / inner % channels)], zt.Slice((int)(i - t), run));
+                            i += run;
+                        }
+                        else
+                        {
+                            int offset = (int)(i % period);
+                            int run = (int)Math.Min(period - offset, t + len - i);
+                            TensorPrimitives.Add(new ReadOnlySpan<T>(x + i, run), pattern.AsSpan(offset, run), zt.Slice((int)(i - t), run));
+                            i += run;
+                        }
+                    }
+                    var target = new Span<T>(dst + t, len);
+                    if (g == null)
+                    {
+                        activation.Forward<T>(zt, target);
+                        continue;
+                    }
+                    activation.Backward<T>(zt, new ReadOnlySpan<T>(g + t, len), target);
+                    Span<double> dx = wide.AsSpan(0, len);
+                    TensorPrimitives.ConvertTruncating<T, double>(target, dx);
+                    for (long i = t; i < t + len;)
+                    {
+                        if (runs)
+                        {
+                            int run = (int)Math.Min(inner - i % inner, t + len - i);
+                            sums[(int)(i / inner % channels)] += OrderedSum(dx.Slice((int)(i - t), run));
+                            i += run;
+                        }
+                        else
+                        {
+                            int offset = (int)(i % period);
+                            int run = (int)Math.Min(period - offset, t + len - i);
+                            Span<double> acc = periodSums.AsSpan(offset, run);
+                            TensorPrimitives.Add(acc, dx.Slice((int)(i - t), run), acc);
+                            i += run;
+                        }
+                    }
+                }
+            }
+            for (int k = 0; k < periodSums.Length; k++)
+            {
+                sums[k / inner] += periodSums[k];
+            }
+        }
+
+        /// <summary>A sum in a fixed order (four interleaved accumulators), the same on every vector width.</summary>
+        private static double OrderedSum(ReadOnlySpan<double> values)
+        {
+            double a = 0, b = 0, c = 0, d = 0;
+            int i = 0;
+            for (; i + 4 <= values.Length; i += 4)
+            {
+                a += values[i];
+                b += values[i + 1];
+                c += values[i + 2];
+                d += values[i + 3];
+            }
+            for (; i < values.Length; i++)
+            {
+                a += values[i];
+            }
+            return (a + b) + (c + d);
+        }
+    }
+}
