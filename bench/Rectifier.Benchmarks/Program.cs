@@ -8,6 +8,7 @@ using Rectifier.Benchmarks;
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- accuracy                     worst ULP per smooth function (docs/ACCURACY.md)
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- exhaustive [--only a,b]      every finite float, forward (long)
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- mask [--quick]               1-bit-mask forward/backward, f32 64M
+//   dotnet run -c Release --project bench/Rectifier.Benchmarks -- fused [--quick]              fused bias + activation vs separate passes
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- thresholds                   parallel / non-temporal sweeps
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- bdn [BenchmarkDotNet args]   the BenchmarkDotNet classes
 string mode = args.Length > 0 ? args[0] : "relu";
@@ -22,6 +23,7 @@ string result = mode switch
     "accuracy" => header + AccuracyReport.Run(Path.Combine(RepositoryRoot(), "tests", "Rectifier.Tests", "Golden", "smooth_f64.txt")),
     "exhaustive" => header + AccuracyReport.Exhaustive(Option("--only")),
     "mask" => header + MaskSuite.Run(quick ? 1 << 24 : 1 << 26, quick),
+    "fused" => header + FusedSuite.Run(quick),
     "thresholds" => header + Thresholds.Run(),
     "bdn" => RunBdn(args[1..]),
     _ => throw new ArgumentException($"unknown mode '{mode}': use relu, thresholds or bdn"),

@@ -335,17 +335,18 @@ internal static class Elementary
         return OnePlusExpReduced<TV, O, P>(Expm1Reduced<TV, O, P>(r), kr, k);
     }
 
-    /// <summary>1 + 2^k·(1 + q) rounded once (see <see cref="OnePlusExp{TV, O, P}"/>), |k| ≤ 126: for k ≥ 0,
-    /// 2^k·h + (2^k·l + 1) with 1 + q = h + l split exactly; for k &lt; 0, 2^k·q + (2^k + 1).</summary>
+    /// <summary>1 + 2^k·(1 + q) rounded once (see <see cref="OnePlusExp{TV, O, P}"/>), |k| ≤ 126: while 2^k + 1 is
+    /// exact (k ≤ 23 in float lanes, 52 in double), (2^k + 1) + 2^k·q in one fused multiply-add; beyond,
+    /// 2^k·h + (2^k·l + 1) with 1 + q = h + l split exactly (the inner rounding is far below the result's ULP).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV OnePlusExpReduced<TV, O, P>(TV q, TV kr, TV k) where TV : struct where O : ISimd<TV> where P : IPrecision
     {
         TV s = Pow2FromRounded<TV, O>(kr, 0);
+        TV exact = O.Fma(s, q, O.Add(s, O.C(1)));
         TV h = O.Add(O.C(1), q);
         TV l = O.Sub(q, O.Sub(h, O.C(1)));   // exact (fast two-sum, |1| ≥ |q|)
-        TV positive = O.Fma(s, h, O.Fma(s, l, O.C(1)));
-        TV negative = O.Fma(s, q, O.Add(s, O.C(1)));
-        return O.Select(O.LessThan(k, O.C(0)), negative, positive);
+        TV large = O.Fma(s, h, O.Fma(s, l, O.C(1)));
+        return O.Select(O.GreaterThan(k, O.C(O.IsDouble ? 52 : 23)), large, exact);
     }
 
     /// <summary>e^{−a}/(1 + e^{−a})² = 1/((1 + e^a)(1 + e^{−a})) for a ≥ 0 (NaN passes): the slope of σ at ±a.
