@@ -115,13 +115,14 @@ internal static unsafe class MaskKernels
         fixed (T* py = destination)
         fixed (ulong* pm = mask)
         {
+            bool nonTemporal = px != py && (long)x.Length * 2 * sizeof(T) >= Elementwise.NonTemporalThresholdBytes;
             if (typeof(T) == typeof(float))
             {
-                ParallelRunner.For(x.Length, 2 * sizeof(float), new ForwardBody<float, TF, PF>((float*)px, (float*)py, pm, f, pf));
+                ParallelRunner.For(x.Length, 2 * sizeof(float), new ForwardBody<float, TF, PF>((float*)px, (float*)py, pm, f, pf, nonTemporal));
             }
             else if (typeof(T) == typeof(double))
             {
-                ParallelRunner.For(x.Length, 2 * sizeof(double), new ForwardBody<double, TD, PD>((double*)px, (double*)py, pm, d, pd));
+                ParallelRunner.For(x.Length, 2 * sizeof(double), new ForwardBody<double, TD, PD>((double*)px, (double*)py, pm, d, pd, nonTemporal));
             }
             else if (typeof(T) == typeof(Half))
             {
@@ -147,13 +148,14 @@ internal static unsafe class MaskKernels
         fixed (T* pd = gradInput)
         fixed (ulong* pm = mask)
         {
+            bool nonTemporal = pg != pd && (long)gradOutput.Length * 2 * sizeof(T) >= Elementwise.NonTemporalThresholdBytes;
             if (typeof(T) == typeof(float))
             {
-                ParallelRunner.For(gradOutput.Length, 2 * sizeof(float), new BackwardBody<float, GF>((float*)pg, (float*)pd, pm, gf));
+                ParallelRunner.For(gradOutput.Length, 2 * sizeof(float), new BackwardBody<float, GF>((float*)pg, (float*)pd, pm, gf, nonTemporal));
             }
             else if (typeof(T) == typeof(double))
             {
-                ParallelRunner.For(gradOutput.Length, 2 * sizeof(double), new BackwardBody<double, GD>((double*)pg, (double*)pd, pm, gd));
+                ParallelRunner.For(gradOutput.Length, 2 * sizeof(double), new BackwardBody<double, GD>((double*)pg, (double*)pd, pm, gd, nonTemporal));
             }
             else if (typeof(T) == typeof(Half))
             {
@@ -248,16 +250,125 @@ internal static unsafe class MaskKernels
         }
     }
 
-    private readonly struct ForwardBody<T, TOp, TP>(T* x, T* y, ulong* mask, TOp op, TP pass) : IRangeBody
+    private readonly struct ForwardBody<T, TOp, TP>(T* x, T* y, ulong* mask, TOp op, TP pass, bool nonTemporal) : IRangeBody
         where T : unmanaged where TOp : struct, Operators.IUnaryOperator<T> where TP : struct, IPassPredicate<T>
     {
-        public void Run(nint start, nint end) => ForwardRange(x, y, mask, start, end, op, pass);
+        public void Run(nint start, nint end)
+        {
+            if (nonTemporal && Vector512.IsHardwareAccelerated)
+            {
+                ForwardStreaming(x, y, mask, start, end, op, pass);
+            }
+            else
+            {
+                ForwardRange(x, y, mask, start, end, op, pass);
+            }
+        }
     }
 
-    private readonly struct BackwardBody<T, TG>(T* g, T* dx, ulong* mask, TG blocked) : IRangeBody
+    private readonly struct BackwardBody<T, TG>(T* g, T* dx, ulong* mask, TG blocked, bool nonTemporal) : IRangeBody
         where T : unmanaged where TG : struct, IBlockedGradient<T>
     {
-        public void Run(nint start, nint end) => BackwardRange(g, dx, mask, start, end, blocked);
+        public void Run(nint start, nint end)
+        {
+            if (nonTemporal && Vector512.IsHardwareAccelerated)
+            {
+                BackwardStreaming(g, dx, mask, start, end, blocked);
+            }
+            else
+            {
+                BackwardRange(g, dx, mask, start, end, blocked);
+            }
+        }
+    }
+
+    /// <summary>The forward for data past the cache: vectors on the destination's 64-byte grid (so they can bypass
+    /// the cache), the mask assembled word by word from bits that may straddle two words. start is a multiple of 64,
+    /// so the words of [start, end) belong to this range alone.</summary>
+    private static void ForwardStreaming<T, TOp, TP>(T* x, T* y, ulong* mask, nint start, nint end, TOp op, TP pass)
+        where T : unmanaged where TOp : struct, Operators.IUnaryOperator<T> where TP : struct, IPassPredicate<T>
+    {
+        nint v = Vector512<T>.Count;
+        nint i = start, w = start / 64;
+        ulong word = 0;
+        bool aligned = ((nint)y % sizeof(T)) == 0;
+        for (; i < end && (!aligned || ((nint)(y + i) & 63) != 0); i++)
+        {
+            y[i] = op.Invoke(x[i]);
+            Put(mask, ref w, ref word, i, pass.Invoke(x[i]) ? 1UL : 0, 1);
+        }
+        for (; aligned && i + v <= end; i += v)
+        {
+            Vector512<T> xv = Vector512.Load(x + i);
+            op.Invoke(xv).StoreAlignedNonTemporal(y + i);
+            Put(mask, ref w, ref word, i, pass.Invoke(xv).ExtractMostSignificantBits(), (int)v);
+        }
+        for (; i < end; i++)
+        {
+            y[i] = op.Invoke(x[i]);
+            Put(mask, ref w, ref word, i, pass.Invoke(x[i]) ? 1UL : 0, 1);
+        }
+        if (i > w * 64)
+        {
+            mask[w] = word;
+        }
+        if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
+        {
+            System.Runtime.Intrinsics.X86.Sse.StoreFence();
+        }
+    }
+
+    /// <summary>Adds <paramref name="count"/> bits for elements [i, i + count) to the word being assembled, writing it
+    /// out when it is complete.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(ulong* mask, ref nint w, ref ulong word, nint i, ulong bits, int count)
+    {
+        int shift = (int)(i - w * 64);
+        word |= bits << shift;
+        if (shift + count >= 64)
+        {
+            mask[w++] = word;
+            word = shift + count > 64 ? bits >> (64 - shift) : 0;
+        }
+    }
+
+    /// <summary>The backward for data past the cache: vectors on the destination's 64-byte grid, their bits read
+    /// across word boundaries.</summary>
+    private static void BackwardStreaming<T, TG>(T* g, T* dx, ulong* mask, nint start, nint end, TG blocked)
+        where T : unmanaged where TG : struct, IBlockedGradient<T>
+    {
+        nint v = Vector512<T>.Count;
+        nint i = start;
+        bool aligned = ((nint)dx % sizeof(T)) == 0;
+        for (; i < end && (!aligned || ((nint)(dx + i) & 63) != 0); i++)
+        {
+            dx[i] = ((mask[i / 64] >> (int)(i % 64)) & 1) != 0 ? g[i] : blocked.Invoke(g[i], i);
+        }
+        ulong full = (1UL << (int)v) - 1;
+        for (; aligned && i + v <= end; i += v)
+        {
+            int shift = (int)(i % 64);
+            ulong lanes = mask[i / 64] >> shift;
+            if (shift + v > 64)
+            {
+                lanes |= mask[i / 64 + 1] << (64 - shift);
+            }
+            lanes &= full;
+            Vector512<T> gv = Vector512.Load(g + i);
+            Vector512<T> pass = Vector512<T>.Count == 16
+                ? Vector512.Equals(Vector512.Create((int)lanes) & LaneBits32, LaneBits32).As<int, T>()
+                : Vector512.Equals(Vector512.Create((long)lanes) & LaneBits64, LaneBits64).As<long, T>();
+            Vector512<T> result = lanes == full ? gv : Vector512.ConditionalSelect(pass, gv, blocked.Invoke(gv, i));
+            result.StoreAlignedNonTemporal(dx + i);
+        }
+        for (; i < end; i++)
+        {
+            dx[i] = ((mask[i / 64] >> (int)(i % 64)) & 1) != 0 ? g[i] : blocked.Invoke(g[i], i);
+        }
+        if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
+        {
+            System.Runtime.Intrinsics.X86.Sse.StoreFence();
+        }
     }
 
     private const int HalfChunk = 1024;
