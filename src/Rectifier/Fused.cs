@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using Rectifier.Kernels;
 
 namespace Rectifier;
@@ -39,7 +40,8 @@ public static unsafe class Fused
         fixed (T* pb = bias)
         fixed (T* py = destination)
         {
-            var work = new Work<T>(layout, px, pb, null, py, activation, null);
+            bool stream = px != py && (long)x.Length * 2 * sizeof(T) >= Elementwise.NonTemporalThresholdBytes;
+            var work = new Work<T>(layout, px, pb, null, py, activation, null, stream);
             RunSlices(x.Length, 2 * sizeof(T), work);
         }
     }
@@ -81,7 +83,8 @@ public static unsafe class Fused
             fixed (T* pd = gradInput)
             fixed (double* pp = partial)
             {
-                var work = new Work<T>(layout, px, pb, pg, pd, activation, pp);
+                bool stream = px != pd && pg != pd && (long)x.Length * 3 * sizeof(T) >= Elementwise.NonTemporalThresholdBytes;
+                var work = new Work<T>(layout, px, pb, pg, pd, activation, pp, stream);
                 RunSlices(x.Length, 3 * sizeof(T), work);
             }
         }
@@ -139,7 +142,34 @@ public static unsafe class Fused
     /// period of C·inner values instead of run by run.</summary>
     private const int RunThreshold = 64;
 
-    private readonly struct Work<T>(ChannelLayout layout, T* x, T* bias, T* g, T* dst, Activation activation, double* partial) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Copies a finished tile to its destination, bypassing the cache when the whole pass outgrows it (the
+    /// tile itself was computed in cache), on the destination's 64-byte grid.</summary>
+    private static void Store<T>(ReadOnlySpan<T> tile, T* dst, bool stream) where T : unmanaged
+    {
+        if (!stream || !Vector512.IsHardwareAccelerated || (nint)dst % sizeof(T) != 0)
+        {
+            tile.CopyTo(new Span<T>(dst, tile.Length));
+            return;
+        }
+        fixed (T* src = tile)
+        {
+            int i = 0, n = tile.Length, v = Vector512<T>.Count;
+            for (; i < n && ((nint)(dst + i) & 63) != 0; i++)
+            {
+                dst[i] = src[i];
+            }
+            for (; i + v <= n; i += v)
+            {
+                Vector512.Load(src + i).StoreAlignedNonTemporal(dst + i);
+            }
+            for (; i < n; i++)
+            {
+                dst[i] = src[i];
+            }
+        }
+    }
+
+    private readonly struct Work<T>(ChannelLayout layout, T* x, T* bias, T* g, T* dst, Activation activation, double* partial, bool stream) where T : unmanaged, IFloatingPointIeee754<T>
     {
         public void Slice(int slice, long from, long to)
         {
@@ -152,7 +182,7 @@ public static unsafe class Fused
             {
                 pattern[k] = bias[k / inner];
             }
-            T[] z = new T[Tile];
+            T[] z = new T[Tile], d = g == null ? [] : new T[Tile];
             double[] wide = new double[Tile];
             double[] periodSums = g == null || runs ? [] : new double[period];
             double* sums = partial == null ? null : partial + (long)slice * channels;
@@ -179,21 +209,25 @@ public static unsafe class Fused
                             i += run;
                         }
                     }
-                    var target = new Span<T>(dst + t, len);
                     if (g == null)
                     {
-                        activation.Forward<T>(zt, target);
+                        activation.Forward<T>(zt, zt);
+                        Store<T>(zt, dst + t, stream);
                         continue;
                     }
-                    activation.Backward<T>(zt, new ReadOnlySpan<T>(g + t, len), target);
+                    Span<T> dt = d.AsSpan(0, len);
+                    activation.Backward<T>(zt, new ReadOnlySpan<T>(g + t, len), dt);
                     Span<double> dx = wide.AsSpan(0, len);
-                    TensorPrimitives.ConvertTruncating<T, double>(target, dx);
+                    if (!runs)
+                    {
+                        Widen(dt, dx);
+                    }
                     for (long i = t; i < t + len;)
                     {
                         if (runs)
                         {
                             int run = (int)Math.Min(inner - i % inner, t + len - i);
-                            sums[(int)(i / inner % channels)] += OrderedSum(dx.Slice((int)(i - t), run));
+                            sums[(int)(i / inner % channels)] += OrderedSum(dt.Slice((int)(i - t), run));
                             i += run;
                         }
                         else
@@ -205,7 +239,12 @@ public static unsafe class Fused
                             i += run;
                         }
                     }
+                    Store<T>(dt, dst + t, stream);
                 }
+            }
+            if (stream && System.Runtime.Intrinsics.X86.Sse.IsSupported)
+            {
+                System.Runtime.Intrinsics.X86.Sse.StoreFence();
             }
             for (int k = 0; k < periodSums.Length; k++)
             {
@@ -213,23 +252,71 @@ public static unsafe class Fused
             }
         }
 
-        /// <summary>A sum in a fixed order (four interleaved accumulators), the same on every vector width.</summary>
-        private static double OrderedSum(ReadOnlySpan<double> values)
+        /// <summary>dst = (double)src, vectorised for float (TensorPrimitives' generic conversion is element by element).</summary>
+        private static void Widen(ReadOnlySpan<T> src, Span<double> dst)
         {
-            double a = 0, b = 0, c = 0, d = 0;
+            if (typeof(T) == typeof(double))
+            {
+                System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(src).CopyTo(dst);
+                return;
+            }
+            scoped ReadOnlySpan<float> floats;
+            if (typeof(T) == typeof(float))
+            {
+                floats = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(src);
+            }
+            else
+            {
+                Span<float> f = stackalloc float[src.Length];
+                TensorPrimitives.ConvertToSingle(System.Runtime.InteropServices.MemoryMarshal.Cast<T, Half>(src), f);
+                floats = f;
+            }
             int i = 0;
-            for (; i + 4 <= values.Length; i += 4)
+            for (; i + 8 <= floats.Length; i += 8)
             {
-                a += values[i];
-                b += values[i + 1];
-                c += values[i + 2];
-                d += values[i + 3];
+                (Vector256<double> lo, Vector256<double> hi) = Vector256.Widen(Vector256.Create(floats.Slice(i, 8)));
+                lo.CopyTo(dst.Slice(i, 4));
+                hi.CopyTo(dst.Slice(i + 4, 4));
             }
-            for (; i < values.Length; i++)
+            for (; i < floats.Length; i++)
             {
-                a += values[i];
+                dst[i] = floats[i];
             }
-            return (a + b) + (c + d);
+        }
+
+        /// <summary>A sum in double in a fixed order — eight interleaved accumulators held in two Vector256 of double
+        /// (lane-wise additions are the same on every width, emulated or not), folded in a fixed order.</summary>
+        private static double OrderedSum(ReadOnlySpan<T> values)
+        {
+            Vector256<double> a = Vector256<double>.Zero, b = Vector256<double>.Zero;
+            int i = 0, n = values.Length;
+            fixed (T* p = values)
+            {
+                if (typeof(T) == typeof(float))
+                {
+                    for (; i + 8 <= n; i += 8)
+                    {
+                        (Vector256<double> lo, Vector256<double> hi) = Vector256.Widen(Vector256.Load((float*)p + i));
+                        a += lo;
+                        b += hi;
+                    }
+                }
+                else if (typeof(T) == typeof(double))
+                {
+                    for (; i + 8 <= n; i += 8)
+                    {
+                        a += Vector256.Load((double*)p + i);
+                        b += Vector256.Load((double*)p + i + 4);
+                    }
+                }
+                Vector256<double> c = a + b;
+                double sum = (c.GetElement(0) + c.GetElement(1)) + (c.GetElement(2) + c.GetElement(3));
+                for (; i < n; i++)
+                {
+                    sum += double.CreateTruncating(p[i]);
+                }
+                return sum;
+            }
         }
     }
 }
