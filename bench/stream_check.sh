@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Streams a .npy file several times larger than the memory cap given to the process, and compares the throughput
-# with a plain file copy of the same file (docs/PERFORMANCE.md, "Streaming").
+# with plain file copies of the same file: cp (copy_file_range, inside the kernel) and dd bs=1M (through user
+# space, like rectifier) (docs/PERFORMANCE.md, "Streaming").
 #
 #   bash bench/stream_check.sh [size_in_MiB (default 1024)] [heap_cap_in_MiB (default 64)]
 #
@@ -32,11 +33,13 @@ echo "input: $size_mib MiB float32; GC heap cap: $cap_mib MiB (DOTNET_GCHeapHard
 for run in 1 2 3; do
   rm -f "$work/copy.npy" "$work/out.npy" "$work/grad.npy"
   copy=$(seconds cp "$work/in.npy" "$work/copy.npy")
+  rm -f "$work/copy.npy"
+  dd=$(seconds dd if="$work/in.npy" of="$work/copy.npy" bs=1M status=none)
   relu=$(seconds env DOTNET_GCHeapHardLimit=$cap dotnet "$tool" apply relu "$work/in.npy" "$work/out.npy")
   gelu=$(seconds env DOTNET_GCHeapHardLimit=$cap dotnet "$tool" apply gelu "$work/in.npy" "$work/out.npy")
   grad=$(seconds env DOTNET_GCHeapHardLimit=$cap dotnet "$tool" grad relu "$work/in.npy" "$work/in.npy" "$work/grad.npy")
   rss=$( { /usr/bin/time -f '%M' env DOTNET_GCHeapHardLimit=$cap dotnet "$tool" apply relu "$work/in.npy" "$work/out.npy" > /dev/null; } 2>&1 | tail -1)
-  printf 'run %d: cp %.2f s (%.0f MiB/s) | apply relu %.2f s (%.0f MiB/s, %.2f x cp) | apply gelu %.2f s (%.0f MiB/s) | grad relu %.2f s (%.0f MiB/s in) | max RSS %d MiB\n' \
-    "$run" "$copy" "$(echo "$size_mib / $copy" | bc -l)" "$relu" "$(echo "$size_mib / $relu" | bc -l)" "$(echo "$copy / $relu" | bc -l)" \
+  printf 'run %d: cp %.2f s (%.0f MiB/s) | dd bs=1M %.2f s (%.0f MiB/s) | apply relu %.2f s (%.0f MiB/s, %.2f x cp) | apply gelu %.2f s (%.0f MiB/s) | grad relu %.2f s (%.0f MiB/s in) | max RSS %d MiB\n' \
+    "$run" "$copy" "$(echo "$size_mib / $copy" | bc -l)" "$dd" "$(echo "$size_mib / $dd" | bc -l)" "$relu" "$(echo "$size_mib / $relu" | bc -l)" "$(echo "$copy / $relu" | bc -l)" \
     "$gelu" "$(echo "$size_mib / $gelu" | bc -l)" "$grad" "$(echo "2 * $size_mib / $grad" | bc -l)" "$((rss / 1024))"
 done
