@@ -24,6 +24,7 @@ internal static class CliApp
         root.Subcommands.Add(ApplyCommand.CreateGrad(ctx));
         root.Subcommands.Add(DeadUnitsCommand.Create(ctx));
         root.Subcommands.Add(BenchCommand.Create(ctx));
+        root.Subcommands.Add(ExperimentCommand.Create(ctx));
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
