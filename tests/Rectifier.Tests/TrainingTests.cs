@@ -56,13 +56,13 @@ public sealed class TrainingTests
         }
     }
 
-    public static TheoryData<int> ActivationIndexes => [.. Enumerable.Range(0, Experiments.ConvergenceActivations.Length)];
+    public static TheoryData<int> ActivationIndexes => [.. Enumerable.Range(0, Activation.AllWithDefaults.Count)];
 
     [Theory]
     [MemberData(nameof(ActivationIndexes))]
     public void Every_gradient_matches_finite_differences(int index)
     {
-        Activation activation = Experiments.ConvergenceActivations[index];
+        Activation activation = Activation.AllWithDefaults[index];
         var spec = new NetworkSpec(3, [5, 4], 3, activation, BiasInit: 0.1);
         var model = new Mlp(spec, seed: 3);
         var rng = new Random(5);
