@@ -171,6 +171,33 @@ def main():
         lines.append(f"        => {horner(name, poly)};")
         lines.append("")
     lines[-1:] = ["}", ""]
+    lines += [
+        "/// <summary>A zero of a derivative with the expansion that replaces the direct sum around it.</summary>",
+        "internal interface IDerivativeRoot",
+        "{",
+        "    static abstract double Hi { get; }",
+        "    static abstract double Lo { get; }",
+        "    static abstract double From { get; }",
+        "    static abstract double To { get; }",
+        "    static abstract double Centre { get; }",
+        "    static abstract TV Slope<TV, O>(TV t) where TV : struct where O : ISimd<TV>;",
+        "}",
+        "",
+    ]
+    for name, _, _, _, _ in DERIVATIVES:
+        lines += [
+            f"/// <summary>The zero of the {name.lower()} derivative and its expansion.</summary>",
+            f"internal readonly struct {name}Root : IDerivativeRoot",
+            "{",
+            f"    public static double Hi => Polynomials.{name}RootHi;",
+            f"    public static double Lo => Polynomials.{name}RootLo;",
+            f"    public static double From => Polynomials.{name}RootFrom;",
+            f"    public static double To => Polynomials.{name}RootTo;",
+            f"    public static double Centre => Polynomials.{name}RootCentre;",
+            f"    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Slope<TV, O>(TV t) where TV : struct where O : ISimd<TV> => Polynomials.{name}SlopeNearRoot<TV, O>(t);",
+            "}",
+            "",
+        ]
     with open(OUT, "w") as fh:
         fh.write("\n".join(lines))
     for r in report:

@@ -10,15 +10,15 @@ namespace Rectifier.Cli;
 /// ReLU networks converge faster than sigmoid/tanh ones, and ReLU units can die where Leaky ReLU/PReLU/ELU do not.</summary>
 internal static class ExperimentCommand
 {
-    private sealed class Common
+    private sealed class Common(int defaultEpochs, int defaultSeeds)
     {
         public readonly Option<string> Data = new("--data") { Description = "digits (UCI optical digits, default), spirals, or a 2-d .npy of features (with --labels)", DefaultValueFactory = _ => "digits" };
         public readonly Option<string?> Labels = new("--labels") { Description = "a 1-d .npy of class numbers, one per row of --data" };
         public readonly Option<string> Hidden = new("--hidden") { Description = "hidden layer widths, comma-separated", DefaultValueFactory = _ => "64,64" };
-        public readonly Option<int> Epochs = new("--epochs") { Description = "epochs per run" };
+        public readonly Option<int> Epochs = new("--epochs") { Description = "epochs per run", DefaultValueFactory = _ => defaultEpochs };
         public readonly Option<int> Batch = new("--batch") { Description = "mini-batch size", DefaultValueFactory = _ => 64 };
         public readonly Option<string> Optimizer = new("--optimizer") { Description = "sgd (with momentum 0.9) or adam", DefaultValueFactory = _ => "sgd" };
-        public readonly Option<int> Seeds = new("--seeds") { Description = "seeds per configuration" };
+        public readonly Option<int> Seeds = new("--seeds") { Description = "seeds per configuration", DefaultValueFactory = _ => defaultSeeds };
         public readonly Option<bool> Json = new("--json") { Description = "print JSON instead of tables" };
         public readonly Option<string?> Plots = new("--plots") { Description = "write PNG plots to this folder" };
 
@@ -68,7 +68,7 @@ internal static class ExperimentCommand
 
     private static Command CreateConvergence(RunContext ctx)
     {
-        var common = new Common();
+        var common = new Common(defaultEpochs: 20, defaultSeeds: 5);
         var target = new Option<double>("--target") { Description = "training accuracy to reach", DefaultValueFactory = _ => 0.97 };
         var rate = new Option<double>("--learning-rate") { Description = "learning rate", DefaultValueFactory = _ => 0.05 };
         var command = new Command("convergence", "Train the same network with relu, leaky_relu, prelu, elu, gelu, silu, tanh and sigmoid over several seeds: epochs and seconds to a target accuracy, final accuracy, ratios to relu.");
@@ -79,8 +79,7 @@ internal static class ExperimentCommand
         {
             Dataset data = common.LoadData(parse);
             int[] hidden = common.HiddenLayers(parse);
-            int epochs = parse.GetResult(common.Epochs) is null ? 20 : parse.GetValue(common.Epochs);
-            int seeds = parse.GetResult(common.Seeds) is null ? 5 : parse.GetValue(common.Seeds);
+            int epochs = parse.GetValue(common.Epochs), seeds = parse.GetValue(common.Seeds);
             var options = new TrainingOptions(epochs, parse.GetValue(common.Batch), parse.GetValue(common.Optimizer)!, parse.GetValue(rate));
             Validate(options, seeds);
             var runs = WithProgress(ctx, "training", Experiments.ConvergenceActivations.Length * seeds,
@@ -109,7 +108,7 @@ internal static class ExperimentCommand
 
     private static Command CreateDying(RunContext ctx)
     {
-        var common = new Common();
+        var common = new Common(defaultEpochs: 15, defaultSeeds: 2);
         var rates = new Option<string>("--learning-rates") { Description = "the learning rates to sweep, comma-separated", DefaultValueFactory = _ => "0.01,0.05,0.2" };
         var biasInit = new Option<double>("--bias-init") { Description = "initial value of every hidden bias (negative values start units near death)", DefaultValueFactory = _ => -1.5 };
         var command = new Command("dying", "Sweep the learning rate and count dead hidden units (never positive on the training set) epoch by epoch for relu, leaky_relu, prelu and elu, with final accuracy and how many dead units came back.");
@@ -120,8 +119,7 @@ internal static class ExperimentCommand
         {
             Dataset data = common.LoadData(parse);
             int[] hidden = common.HiddenLayers(parse);
-            int epochs = parse.GetResult(common.Epochs) is null ? 15 : parse.GetValue(common.Epochs);
-            int seeds = parse.GetResult(common.Seeds) is null ? 2 : parse.GetValue(common.Seeds);
+            int epochs = parse.GetValue(common.Epochs), seeds = parse.GetValue(common.Seeds);
             double[] sweep;
             try
             {

@@ -103,3 +103,58 @@ internal static class Polynomials
     public static TV MishSlopeNearRoot<TV, O>(TV t) where TV : struct where O : ISimd<TV>
         => O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.C(3.655195119659473e-14), t, O.C(1.5474166675770814e-13)), t, O.C(3.716239554017629e-14)), t, O.C(-1.299538343277749e-12)), t, O.C(-4.40208190535791e-12)), t, O.C(-4.489436960628066e-12)), t, O.C(1.9766254154115522e-11)), t, O.C(1.0669511222580278e-10)), t, O.C(2.1555096558193666e-10)), t, O.C(-1.1432455656745521e-10)), t, O.C(-2.167264776961784e-09)), t, O.C(-6.6940569672161186e-09)), t, O.C(-5.926709493672618e-09)), t, O.C(3.322254453052852e-08)), t, O.C(1.634789824882604e-07)), t, O.C(3.04470759192102e-07)), t, O.C(-2.3611101425288165e-07)), t, O.C(-3.205935535921673e-06)), t, O.C(-9.215082326501336e-06)), t, O.C(-6.91641438829463e-06)), t, O.C(4.684030830929396e-05)), t, O.C(0.00021211370054783013)), t, O.C(0.0003667139294526148)), t, O.C(-0.00034620610143738594)), t, O.C(-0.0038396498523898866)), t, O.C(-0.009945493874195632)), t, O.C(-0.004352942460567644)), t, O.C(0.052706301086872485)), t, O.C(0.17487733751240137)), t, O.C(0.20840156386899628));
 }
+
+/// <summary>A zero of a derivative with the expansion that replaces the direct sum around it.</summary>
+internal interface IDerivativeRoot
+{
+    static abstract double Hi { get; }
+    static abstract double Lo { get; }
+    static abstract double From { get; }
+    static abstract double To { get; }
+    static abstract double Centre { get; }
+    static abstract TV Slope<TV, O>(TV t) where TV : struct where O : ISimd<TV>;
+}
+
+/// <summary>The zero of the gelu derivative and its expansion.</summary>
+internal readonly struct GeluRoot : IDerivativeRoot
+{
+    public static double Hi => Polynomials.GeluRootHi;
+    public static double Lo => Polynomials.GeluRootLo;
+    public static double From => Polynomials.GeluRootFrom;
+    public static double To => Polynomials.GeluRootTo;
+    public static double Centre => Polynomials.GeluRootCentre;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Slope<TV, O>(TV t) where TV : struct where O : ISimd<TV> => Polynomials.GeluSlopeNearRoot<TV, O>(t);
+}
+
+/// <summary>The zero of the gelutanh derivative and its expansion.</summary>
+internal readonly struct GeluTanhRoot : IDerivativeRoot
+{
+    public static double Hi => Polynomials.GeluTanhRootHi;
+    public static double Lo => Polynomials.GeluTanhRootLo;
+    public static double From => Polynomials.GeluTanhRootFrom;
+    public static double To => Polynomials.GeluTanhRootTo;
+    public static double Centre => Polynomials.GeluTanhRootCentre;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Slope<TV, O>(TV t) where TV : struct where O : ISimd<TV> => Polynomials.GeluTanhSlopeNearRoot<TV, O>(t);
+}
+
+/// <summary>The zero of the silu derivative and its expansion.</summary>
+internal readonly struct SiluRoot : IDerivativeRoot
+{
+    public static double Hi => Polynomials.SiluRootHi;
+    public static double Lo => Polynomials.SiluRootLo;
+    public static double From => Polynomials.SiluRootFrom;
+    public static double To => Polynomials.SiluRootTo;
+    public static double Centre => Polynomials.SiluRootCentre;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Slope<TV, O>(TV t) where TV : struct where O : ISimd<TV> => Polynomials.SiluSlopeNearRoot<TV, O>(t);
+}
+
+/// <summary>The zero of the mish derivative and its expansion.</summary>
+internal readonly struct MishRoot : IDerivativeRoot
+{
+    public static double Hi => Polynomials.MishRootHi;
+    public static double Lo => Polynomials.MishRootLo;
+    public static double From => Polynomials.MishRootFrom;
+    public static double To => Polynomials.MishRootTo;
+    public static double Centre => Polynomials.MishRootCentre;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Slope<TV, O>(TV t) where TV : struct where O : ISimd<TV> => Polynomials.MishSlopeNearRoot<TV, O>(t);
+}

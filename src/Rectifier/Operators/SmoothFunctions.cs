@@ -19,22 +19,24 @@ internal static class Lanes
         return O.Select(big, O.Xor(O.C(limit), O.And(x, O.C(-0.0))), x);
     }
 
-    /// <summary>For double results: whether any lane lies in [from, to] around a zero x0 = hi + lo of a derivative,
-    /// where the derivative is taken as (x − x0)·H(x − centre) instead of the cancelling direct sum. Gives x − x0
-    /// (exact subtraction of hi: x is within a factor 2 of it), x − centre and the lane mask.</summary>
+    /// <summary>For double results: where x lies in [From, To] around a zero x0 = Hi + Lo of a derivative, the
+    /// derivative <paramref name="d"/> is replaced by (x − x0)·H(x − Centre), its expansion about x0, instead of the
+    /// cancelling direct sum (x − Hi is exact there: x is within a factor 2 of it).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool NearRoot<TV, O, P>(TV x, double hi, double lo, double from, double to, double centre, out TV r, out TV t, out TV near)
-        where TV : struct where O : ISimd<TV> where P : IPrecision
+    public static TV NearRoot<TV, O, P, R>(TV x, TV d) where TV : struct where O : ISimd<TV> where P : IPrecision where R : struct, IDerivativeRoot
     {
         if (!P.Full)
         {
-            r = t = near = default;
-            return false;
+            return d;
         }
-        near = O.And(O.LessThanOrEqual(O.C(from), x), O.LessThanOrEqual(x, O.C(to)));
-        r = O.Sub(O.Sub(x, O.C(hi)), O.C(lo));
-        t = O.Sub(x, O.C(centre));
-        return O.Any(near);
+        TV near = O.And(O.LessThanOrEqual(O.C(R.From), x), O.LessThanOrEqual(x, O.C(R.To)));
+        if (!O.Any(near))
+        {
+            return d;
+        }
+        TV r = O.Sub(O.Sub(x, O.C(R.Hi)), O.C(R.Lo));
+        TV t = O.Sub(x, O.C(R.Centre));
+        return O.Select(near, O.Mul(r, R.Slope<TV, O>(t)), d);
     }
 
     /// <summary>c·x rounded once for a constant c that the lane type cannot hold exactly (selu's scale in float lanes):
@@ -156,11 +158,7 @@ internal readonly struct GeluBackwardFunction : IBinaryFunction
         TV negative = E.Unscale<TV, O, FullPrecision>(O.Fma(xc, densityScaled, lowerScaled));
         TV positive = O.Fma(xc, density, O.Sub(O.C(1), E.Unscale<TV, O, FullPrecision>(lowerScaled)));
         TV d = O.Select(small, O.Fma(xc, density, cdfSmall), O.Select(O.LessThan(x, O.C(0)), negative, positive));
-        if (Lanes.NearRoot<TV, O, P>(x, Polynomials.GeluRootHi, Polynomials.GeluRootLo, Polynomials.GeluRootFrom,
-            Polynomials.GeluRootTo, Polynomials.GeluRootCentre, out TV r, out TV t, out TV near))
-        {
-            d = O.Select(near, O.Mul(r, Polynomials.GeluSlopeNearRoot<TV, O>(t)), d);
-        }
+        d = Lanes.NearRoot<TV, O, P, GeluRoot>(x, d);
         return O.Mul(g, d);
     }
 }
@@ -243,11 +241,7 @@ internal readonly struct GeluTanhBackwardFunction : IBinaryFunction
         second = O.Select(O.Equal(e, O.C(0)), O.C(0), second);
         TV positive = O.Add(O.Div(O.C(1), den), second);
         TV d = O.Select(O.LessThan(z, O.C(0)), negative, positive);
-        if (Lanes.NearRoot<TV, O, P>(x, Polynomials.GeluTanhRootHi, Polynomials.GeluTanhRootLo, Polynomials.GeluTanhRootFrom,
-            Polynomials.GeluTanhRootTo, Polynomials.GeluTanhRootCentre, out TV r, out TV t, out TV near))
-        {
-            d = O.Select(near, O.Mul(r, Polynomials.GeluTanhSlopeNearRoot<TV, O>(t)), d);
-        }
+        d = Lanes.NearRoot<TV, O, P, GeluTanhRoot>(x, d);
         return O.Mul(g, d);
     }
 }
@@ -279,11 +273,7 @@ internal readonly struct SiluBackwardFunction : IBinaryFunction
         TV negative = E.Unscale<TV, O, FullPrecision>(O.Mul(O.Mul(es, c), O.Fma(xc, c, O.C(1))));
         TV positive = O.Mul(c, O.Fma(xc, O.Mul(e, c), O.C(1)));
         TV d = O.Select(O.LessThan(x, O.C(0)), negative, positive);
-        if (Lanes.NearRoot<TV, O, P>(x, Polynomials.SiluRootHi, Polynomials.SiluRootLo, Polynomials.SiluRootFrom,
-            Polynomials.SiluRootTo, Polynomials.SiluRootCentre, out TV r, out TV t, out TV near))
-        {
-            d = O.Select(near, O.Mul(r, Polynomials.SiluSlopeNearRoot<TV, O>(t)), d);
-        }
+        d = Lanes.NearRoot<TV, O, P, SiluRoot>(x, d);
         return O.Mul(g, d);
     }
 }
@@ -334,11 +324,7 @@ internal readonly struct MishBackwardFunction : IBinaryFunction
         TV slope = O.Div(O.Mul(O.Mul(O.C(4), a), O.Add(O.C(1), e)), O.Mul(den, den));
         TV d = O.Fma(xc, slope, O.Div(numerator, den));
         d = O.Select(positive, d, E.Unscale<TV, O, FullPrecision>(d));
-        if (Lanes.NearRoot<TV, O, P>(x, Polynomials.MishRootHi, Polynomials.MishRootLo, Polynomials.MishRootFrom,
-            Polynomials.MishRootTo, Polynomials.MishRootCentre, out TV r, out TV t, out TV near))
-        {
-            d = O.Select(near, O.Mul(r, Polynomials.MishSlopeNearRoot<TV, O>(t)), d);
-        }
+        d = Lanes.NearRoot<TV, O, P, MishRoot>(x, d);
         return O.Mul(g, d);
     }
 }
