@@ -120,8 +120,9 @@ internal static unsafe class ElementwiseDriver
 
     /// <summary>The loop for heavy operators: one call site of the kernel (so it inlines whole), no unrolling (the
     /// operator's own instruction-level parallelism fills the pipes). The first and last vectors are computed first
-    /// and stored last, exactly as in the light loop, so in-place calls stay exact.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// and stored last, exactly as in the light loop, so in-place calls stay exact. Its own JIT compilation, so the
+    /// operator has the whole inlining budget and the register allocator sees nothing else.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void RunHeavy<T, TK, TV, W>(TK k, T* dst, nint start, nint end, bool nonTemporal)
         where T : unmanaged where TK : struct, IElementKernel<T, TK> where TV : struct where W : struct, IWidth<T, TK, TV>
     {
