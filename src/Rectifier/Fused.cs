@@ -41,6 +41,10 @@ public static unsafe class Fused
         fixed (T* py = destination)
         {
             bool stream = px != py && (long)x.Length * 2 * sizeof(T) >= Elementwise.NonTemporalThresholdBytes;
+            if (layout.Inner >= RunThreshold && PiecewiseForward.TryRun(layout, px, pb, py, activation, stream))
+            {
+                return;
+            }
             var work = new Work<T>(layout, px, pb, null, py, activation, null, stream);
             RunSlices(x.Length, 2 * sizeof(T), work);
         }
@@ -136,6 +140,78 @@ public static unsafe class Fused
                 work.Slice((int)s, from, to);
             }
         }
+    }
+
+    /// <summary>The piecewise-linear activations on long channel runs (NCHW) in float or double: y = op(x + b) in one
+    /// vector pass of the element-wise driver per run, with the bias folded into the operator, so x + b never
+    /// exists even in cache. x + b is rounded to the element type before op sees it, exactly as in the separate calls;
+    /// Half keeps the tile path (its sum is rounded to Half, which the float operator would skip).</summary>
+    private static class PiecewiseForward
+    {
+        public static bool TryRun<T>(ChannelLayout layout, T* x, T* bias, T* y, Activation a, bool stream) where T : unmanaged
+        {
+            if (typeof(T) == typeof(float))
+            {
+                return a.Kind switch
+                {
+                    ActivationKind.Relu => Run<float, Operators.ReluOperator<float>>(layout, (float*)x, (float*)bias, (float*)y, default, stream),
+                    ActivationKind.Relu6 => Run(layout, (float*)x, (float*)bias, (float*)y, new Operators.HardtanhOperator<float>(0, 6), stream),
+                    ActivationKind.Hardtanh => Run(layout, (float*)x, (float*)bias, (float*)y, new Operators.HardtanhOperator<float>((float)a.First, (float)a.Second), stream),
+                    ActivationKind.LeakyRelu or ActivationKind.PRelu => Run(layout, (float*)x, (float*)bias, (float*)y, new Operators.LeakyReluOperator<float>((float)a.First), stream),
+                    ActivationKind.RRelu => Run(layout, (float*)x, (float*)bias, (float*)y, new Operators.LeakyReluOperator<float>((float)((a.First + a.Second) / 2)), stream),
+                    ActivationKind.Threshold => Run(layout, (float*)x, (float*)bias, (float*)y, new Operators.ThresholdOperator<float>((float)a.First, (float)a.Second), stream),
+                    _ => false,
+                };
+            }
+            if (typeof(T) == typeof(double))
+            {
+                return a.Kind switch
+                {
+                    ActivationKind.Relu => Run<double, Operators.ReluOperator<double>>(layout, (double*)x, (double*)bias, (double*)y, default, stream),
+                    ActivationKind.Relu6 => Run(layout, (double*)x, (double*)bias, (double*)y, new Operators.HardtanhOperator<double>(0, 6), stream),
+                    ActivationKind.Hardtanh => Run(layout, (double*)x, (double*)bias, (double*)y, new Operators.HardtanhOperator<double>(a.First, a.Second), stream),
+                    ActivationKind.LeakyRelu or ActivationKind.PRelu => Run(layout, (double*)x, (double*)bias, (double*)y, new Operators.LeakyReluOperator<double>(a.First), stream),
+                    ActivationKind.RRelu => Run(layout, (double*)x, (double*)bias, (double*)y, new Operators.LeakyReluOperator<double>((a.First + a.Second) / 2), stream),
+                    ActivationKind.Threshold => Run(layout, (double*)x, (double*)bias, (double*)y, new Operators.ThresholdOperator<double>(a.First, a.Second), stream),
+                    _ => false,
+                };
+            }
+            return false;
+        }
+
+        private static bool Run<T, TOp>(ChannelLayout layout, T* x, T* bias, T* y, TOp op, bool stream)
+            where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, Operators.IUnaryOperator<T>
+        {
+            long runs = layout.Outer * layout.Channels;
+            ParallelRunner.For((nint)runs, layout.Inner * 2 * sizeof(T), new RunsBody<T, TOp>(x, bias, y, op, layout.Channels, layout.Inner, stream), granule: 1);
+            return true;
+        }
+
+        private readonly struct RunsBody<T, TOp>(T* x, T* bias, T* y, TOp op, int channels, long inner, bool stream) : IRangeBody
+            where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, Operators.IUnaryOperator<T>
+        {
+            public void Run(nint start, nint end)
+            {
+                for (nint r = start; r < end; r++)
+                {
+                    var kernel = new UnaryKernel<T, BiasOperator<T, TOp>>(x, new BiasOperator<T, TOp>(op, bias[r % channels]));
+                    ElementwiseDriver.Run(kernel, y, (nint)(r * inner), (nint)((r + 1) * inner), stream);
+                }
+            }
+        }
+    }
+
+    /// <summary>op(x + b): the sum rounded to T, then the operator, at every width.</summary>
+    private readonly struct BiasOperator<T, TOp>(TOp op, T b) : Operators.IUnaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, Operators.IUnaryOperator<T>
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public T Invoke(T x) => op.Invoke(x + b);
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public Vector128<T> Invoke(Vector128<T> x) => op.Invoke(x + Vector128.Create(b));
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public Vector256<T> Invoke(Vector256<T> x) => op.Invoke(x + Vector256.Create(b));
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public Vector512<T> Invoke(Vector512<T> x) => op.Invoke(x + Vector512.Create(b));
     }
 
     /// <summary>Below this run length (NHWC and other channel-last layouts) the bias is added from a materialised
