@@ -156,5 +156,32 @@ public sealed class FusedStreamingTests
             Fused.BiasActivation<float>(x, shape, bias, a, y);
         }
         Harness.AssertElements<float>(y, i => expected[i], $"{a} fused past the cache, one thread");
+
+        // backward: dx bitwise equal to the separate calls, dBias the same bits on one thread and all, close to a double sum
+        float[] g = Numbers.Random<float>(n, 78, 0).Select(v => Math.Clamp(v, -2f, 2f)).ToArray();
+        var z = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            z[i] = x[i] + bias[i / 700_001 % 4];
+        }
+        var dxExpected = new float[n];
+        a.Backward<float>(z, g, dxExpected);
+        float[] dx = new float[n], db1 = new float[4], db2 = new float[4];
+        Fused.BiasActivationBackward<float>(x, shape, bias, g, a, dx, db1);
+        Harness.AssertElements<float>(dx, i => dxExpected[i], $"{a} fused backward past the cache");
+        using (Parallelism.Scope(1))
+        {
+            Fused.BiasActivationBackward<float>(x, shape, bias, g, a, dx, db2);
+        }
+        Assert.Equal(db1, db2);
+        for (int c = 0; c < 4; c++)
+        {
+            double sum = 0;
+            for (int i = 0; i < n; i++)
+            {
+                sum += i / 700_001 % 4 == c ? dxExpected[i] : 0;
+            }
+            Assert.True(Math.Abs(db1[c] - sum) <= 1e-6 * Math.Max(1, Math.Abs(sum)), $"dBias[{c}] = {db1[c]}, double sum {sum}");
+        }
     }
 }
