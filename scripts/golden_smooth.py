@@ -4,7 +4,7 @@
 Writes tests/Rectifier.Tests/Golden/smooth_f64.txt: one line per point,
     <case> <fwd|bwd> <x bits> <y hi bits> <y lo bits>
 where y = y_hi + y_lo is the exact value to about 2^-106 relative (y_hi = the correctly rounded double), and bwd is
-the derivative dy/dx (gradOutput = 1). The test measures the library's double results against it in true ULPs.
+the derivative dy/dx (gradOutput = 1); for the case "erf|erfc", fwd is erf(x) and bwd is erfc(x). The test measures the library's double results against it in true ULPs.
 
 Inputs: special values, tiny and subnormal magnitudes, the neighbourhood of 0 and of every kink, the saturation tails
 named in SPEC.md, and seeded random values spread over all exponents and over [-40, 40].
@@ -75,6 +75,8 @@ CASES = {
                     lambda x: mp.mpf(1) / 6 if -3 < x < 3 else mp.mpf(0)),
     "sigmoid": (sig, lambda x: sig(x) * sig(-x)),
     "tanh": (mp.tanh, lambda x: mp.sech(x) ** 2),
+    # the elementary erf and erfc of src/Rectifier/Math (value only: "bwd" holds erfc)
+    "erf|erfc": (mp.erf, mp.erfc),
 }
 
 # Tails and kinks named in SPEC.md, plus each function's own neighbourhoods.

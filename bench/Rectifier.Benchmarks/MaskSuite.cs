@@ -32,9 +32,8 @@ public static class MaskSuite
         md.AppendLine("|---|---:|---:|---:|---:|");
         foreach (var (name, secs) in t)
         {
-            double bytes = name.Contains("mask", StringComparison.Ordinal)
-                ? (name.Contains("forward", StringComparison.Ordinal) ? 8.125 : 8.125)
-                : name.Contains("forward", StringComparison.Ordinal) ? 8 : 12;
+            // forward + mask: x read, y and n/8 mask bytes written; backward from mask: g and mask read, dx written
+            double bytes = name.Contains("mask", StringComparison.Ordinal) ? 8.125 : name.Contains("forward", StringComparison.Ordinal) ? 8 : 12;
             md.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {bytes} | {ReluSuite.Time(secs)} | {n / secs / 1e9:F2} | {bytes * n / secs / 1e9:F1} |");
         }
         md.AppendLine();

@@ -93,60 +93,42 @@ internal static class Functions
         return d[a.Length, b.Length];
     }
 
+    /// <summary>The library's <see cref="Activation"/> for a command-line function and its parameter values.</summary>
+    public static Activation ToActivation(string name, ParameterValues p) => name switch
+    {
+        "relu" => Activation.Relu,
+        "relu6" => Activation.Relu6,
+        "leaky_relu" => Activation.LeakyRelu(p["--negative-slope"]),
+        "prelu" => Activation.PRelu(p["--weight"]),
+        "rrelu" => Activation.RRelu(p["--lower"], p["--upper"]),
+        "hardtanh" => Activation.Hardtanh(p["--min-val"], p["--max-val"]),
+        "threshold" => Activation.Threshold(p["--threshold"], p["--value"]),
+        "elu" => Activation.Elu(p["--alpha"]),
+        "celu" => Activation.Celu(p["--alpha"]),
+        "selu" => Activation.Selu,
+        "gelu" => Activation.Gelu(p.Approximate),
+        "silu" => Activation.Silu,
+        "mish" => Activation.Mish,
+        "softplus" => Activation.Softplus(p["--beta"], p["--threshold"]),
+        "hardswish" => Activation.Hardswish,
+        "hardsigmoid" => Activation.Hardsigmoid,
+        "sigmoid" => Activation.Sigmoid,
+        "tanh" => Activation.Tanh,
+        _ => throw new ArgumentException($"unknown function '{name}'", nameof(name)),
+    };
+
     /// <summary>y = f(x) for every function but per-channel prelu.</summary>
     public static void Forward<T>(string name, ParameterValues p, ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        switch (name)
-        {
-            case "relu": Activations.Relu(x, y); break;
-            case "relu6": Activations.Relu6(x, y); break;
-            case "leaky_relu": Activations.LeakyRelu(x, p["--negative-slope"], y); break;
-            case "prelu": Activations.PRelu(x, Weight<T>(p["--weight"]), y); break;
-            case "rrelu": Activations.RRelu(x, p["--lower"], p["--upper"], y); break;
-            case "hardtanh": Activations.Hardtanh(x, p["--min-val"], p["--max-val"], y); break;
-            case "threshold": Activations.Threshold(x, p["--threshold"], p["--value"], y); break;
-            case "elu": Activations.Elu(x, p["--alpha"], y); break;
-            case "celu": Activations.Celu(x, p["--alpha"], y); break;
-            case "selu": Activations.Selu(x, y); break;
-            case "gelu": Activations.Gelu(x, y, p.Approximate); break;
-            case "silu": Activations.Silu(x, y); break;
-            case "mish": Activations.Mish(x, y); break;
-            case "softplus": Activations.Softplus(x, p["--beta"], p["--threshold"], y); break;
-            case "hardswish": Activations.Hardswish(x, y); break;
-            case "hardsigmoid": Activations.Hardsigmoid(x, y); break;
-            case "sigmoid": Activations.Sigmoid(x, y); break;
-            case "tanh": Activations.Tanh(x, y); break;
-            default: throw new ArgumentException($"unknown function '{name}'", nameof(name));
-        }
-    }
+        => ToActivation(name, p).Forward(x, y);
 
-    /// <summary>dx = f'(x)·g for every function but per-channel prelu (prelu returns its weight gradient).</summary>
+    /// <summary>dx = f'(x)·g for every function but per-channel prelu; prelu with one weight also returns dL/dw.</summary>
     public static double Backward<T>(string name, ParameterValues p, ReadOnlySpan<T> x, ReadOnlySpan<T> g, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        switch (name)
+        if (name == "prelu")
         {
-            case "relu": Activations.ReluBackward(x, g, dx); break;
-            case "relu6": Activations.Relu6Backward(x, g, dx); break;
-            case "leaky_relu": Activations.LeakyReluBackward(x, g, p["--negative-slope"], dx); break;
-            case "prelu": return double.CreateTruncating(Activations.PReluBackward(x, g, Weight<T>(p["--weight"]), dx));
-            case "rrelu": Activations.RReluBackward(x, g, p["--lower"], p["--upper"], dx); break;
-            case "hardtanh": Activations.HardtanhBackward(x, g, p["--min-val"], p["--max-val"], dx); break;
-            case "threshold": Activations.ThresholdBackward(x, g, p["--threshold"], dx); break;
-            case "elu": Activations.EluBackward(x, g, dx, p["--alpha"]); break;
-            case "celu": Activations.CeluBackward(x, g, dx, p["--alpha"]); break;
-            case "selu": Activations.SeluBackward(x, g, dx); break;
-            case "gelu": Activations.GeluBackward(x, g, dx, p.Approximate); break;
-            case "silu": Activations.SiluBackward(x, g, dx); break;
-            case "mish": Activations.MishBackward(x, g, dx); break;
-            case "softplus": Activations.SoftplusBackward(x, g, dx, p["--beta"], p["--threshold"]); break;
-            case "hardswish": Activations.HardswishBackward(x, g, dx); break;
-            case "hardsigmoid": Activations.HardsigmoidBackward(x, g, dx); break;
-            case "sigmoid": Activations.SigmoidBackward(x, g, dx); break;
-            case "tanh": Activations.TanhBackward(x, g, dx); break;
-            default: throw new ArgumentException($"unknown function '{name}'", nameof(name));
+            return double.CreateTruncating(Activations.PReluBackward(x, g, T.CreateTruncating(p["--weight"]), dx));
         }
+        ToActivation(name, p).Backward(x, g, dx);
         return 0;
     }
-
-    private static T Weight<T>(double w) where T : IFloatingPointIeee754<T> => T.CreateTruncating(w);
 }

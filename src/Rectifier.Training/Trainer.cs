@@ -58,7 +58,6 @@ internal static class Trainer
     public static (double Accuracy, DeadUnitReport[] Dead) Evaluate(Mlp model, Dataset data, bool monitorDeadUnits)
     {
         const int Batch = 256;
-        int hidden = model.Layers - 1;
         var monitors = monitorDeadUnits ? model.Spec.Hidden.Select(units => new DeadUnitMonitor(units)).ToArray() : [];
         int correct = 0;
         for (int start = 0; start < data.Rows; start += Batch)
@@ -82,7 +81,6 @@ internal static class Trainer
                 monitors[l].Observe<double>(model.PreActivation(l), [n, model.Spec.Hidden[l]]);
             }
         }
-        _ = hidden;
         return ((double)correct / Math.Max(1, data.Rows), [.. monitors.Select(m => m.Report())]);
     }
 }

@@ -175,35 +175,23 @@ public static unsafe class Fused
     /// Half keeps the tile path (its sum is rounded to Half, which the float operator would skip).</summary>
     private static class PiecewiseForward
     {
-        public static bool TryRun<T>(ChannelLayout layout, T* x, T* bias, T* y, Activation a, bool stream) where T : unmanaged
+        public static bool TryRun<T>(ChannelLayout layout, T* x, T* bias, T* y, Activation a, bool stream) where T : unmanaged, IFloatingPointIeee754<T>
         {
-            if (typeof(T) == typeof(float))
+            if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
             {
-                return a.Kind switch
-                {
-                    ActivationKind.Relu => Run<float, Operators.ReluOperator<float>>(layout, (float*)x, (float*)bias, (float*)y, default, stream),
-                    ActivationKind.Relu6 => Run(layout, (float*)x, (float*)bias, (float*)y, new Operators.HardtanhOperator<float>(0, 6), stream),
-                    ActivationKind.Hardtanh => Run(layout, (float*)x, (float*)bias, (float*)y, new Operators.HardtanhOperator<float>((float)a.First, (float)a.Second), stream),
-                    ActivationKind.LeakyRelu or ActivationKind.PRelu => Run(layout, (float*)x, (float*)bias, (float*)y, new Operators.LeakyReluOperator<float>((float)a.First), stream),
-                    ActivationKind.RRelu => Run(layout, (float*)x, (float*)bias, (float*)y, new Operators.LeakyReluOperator<float>((float)((a.First + a.Second) / 2)), stream),
-                    ActivationKind.Threshold => Run(layout, (float*)x, (float*)bias, (float*)y, new Operators.ThresholdOperator<float>((float)a.First, (float)a.Second), stream),
-                    _ => false,
-                };
+                return false;
             }
-            if (typeof(T) == typeof(double))
+            T first = T.CreateTruncating(a.First), second = T.CreateTruncating(a.Second);
+            return a.Kind switch
             {
-                return a.Kind switch
-                {
-                    ActivationKind.Relu => Run<double, Operators.ReluOperator<double>>(layout, (double*)x, (double*)bias, (double*)y, default, stream),
-                    ActivationKind.Relu6 => Run(layout, (double*)x, (double*)bias, (double*)y, new Operators.HardtanhOperator<double>(0, 6), stream),
-                    ActivationKind.Hardtanh => Run(layout, (double*)x, (double*)bias, (double*)y, new Operators.HardtanhOperator<double>(a.First, a.Second), stream),
-                    ActivationKind.LeakyRelu or ActivationKind.PRelu => Run(layout, (double*)x, (double*)bias, (double*)y, new Operators.LeakyReluOperator<double>(a.First), stream),
-                    ActivationKind.RRelu => Run(layout, (double*)x, (double*)bias, (double*)y, new Operators.LeakyReluOperator<double>((a.First + a.Second) / 2), stream),
-                    ActivationKind.Threshold => Run(layout, (double*)x, (double*)bias, (double*)y, new Operators.ThresholdOperator<double>(a.First, a.Second), stream),
-                    _ => false,
-                };
-            }
-            return false;
+                ActivationKind.Relu => Run<T, Operators.ReluOperator<T>>(layout, x, bias, y, default, stream),
+                ActivationKind.Relu6 => Run(layout, x, bias, y, new Operators.HardtanhOperator<T>(T.Zero, T.CreateTruncating(6)), stream),
+                ActivationKind.Hardtanh => Run(layout, x, bias, y, new Operators.HardtanhOperator<T>(first, second), stream),
+                ActivationKind.LeakyRelu or ActivationKind.PRelu => Run(layout, x, bias, y, new Operators.LeakyReluOperator<T>(first), stream),
+                ActivationKind.RRelu => Run(layout, x, bias, y, new Operators.LeakyReluOperator<T>(T.CreateTruncating((a.First + a.Second) / 2)), stream),
+                ActivationKind.Threshold => Run(layout, x, bias, y, new Operators.ThresholdOperator<T>(first, second), stream),
+                _ => false,
+            };
         }
 
         private static bool Run<T, TOp>(ChannelLayout layout, T* x, T* bias, T* y, TOp op, bool stream)
@@ -234,37 +222,23 @@ public static unsafe class Fused
     /// on every leg and thread count.</summary>
     private static class PiecewiseBackward
     {
-        public static bool TryRun<T>(ChannelLayout layout, T* x, T* bias, T* g, T* dx, double* runSums, Activation a, bool stream) where T : unmanaged
+        public static bool TryRun<T>(ChannelLayout layout, T* x, T* bias, T* g, T* dx, double* runSums, Activation a, bool stream) where T : unmanaged, IFloatingPointIeee754<T>
         {
-            if (typeof(T) == typeof(float))
+            if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
             {
-                float* xf = (float*)x, bf = (float*)bias, gf = (float*)g, df = (float*)dx;
-                return a.Kind switch
-                {
-                    ActivationKind.Relu => Run<float, Operators.ReluBackwardOperator<float>>(layout, xf, bf, gf, df, runSums, default, stream),
-                    ActivationKind.Relu6 => Run(layout, xf, bf, gf, df, runSums, new Operators.HardtanhBackwardOperator<float>(0, 6), stream),
-                    ActivationKind.Hardtanh => Run(layout, xf, bf, gf, df, runSums, new Operators.HardtanhBackwardOperator<float>((float)a.First, (float)a.Second), stream),
-                    ActivationKind.LeakyRelu or ActivationKind.PRelu => Run(layout, xf, bf, gf, df, runSums, new Operators.LeakyReluBackwardOperator<float>((float)a.First), stream),
-                    ActivationKind.RRelu => Run(layout, xf, bf, gf, df, runSums, new Operators.LeakyReluBackwardOperator<float>((float)((a.First + a.Second) / 2)), stream),
-                    ActivationKind.Threshold => Run(layout, xf, bf, gf, df, runSums, new Operators.ThresholdBackwardOperator<float>((float)a.First), stream),
-                    _ => false,
-                };
+                return false;
             }
-            if (typeof(T) == typeof(double))
+            T first = T.CreateTruncating(a.First), second = T.CreateTruncating(a.Second);
+            return a.Kind switch
             {
-                double* xd = (double*)x, bd = (double*)bias, gd = (double*)g, dd = (double*)dx;
-                return a.Kind switch
-                {
-                    ActivationKind.Relu => Run<double, Operators.ReluBackwardOperator<double>>(layout, xd, bd, gd, dd, runSums, default, stream),
-                    ActivationKind.Relu6 => Run(layout, xd, bd, gd, dd, runSums, new Operators.HardtanhBackwardOperator<double>(0, 6), stream),
-                    ActivationKind.Hardtanh => Run(layout, xd, bd, gd, dd, runSums, new Operators.HardtanhBackwardOperator<double>(a.First, a.Second), stream),
-                    ActivationKind.LeakyRelu or ActivationKind.PRelu => Run(layout, xd, bd, gd, dd, runSums, new Operators.LeakyReluBackwardOperator<double>(a.First), stream),
-                    ActivationKind.RRelu => Run(layout, xd, bd, gd, dd, runSums, new Operators.LeakyReluBackwardOperator<double>((a.First + a.Second) / 2), stream),
-                    ActivationKind.Threshold => Run(layout, xd, bd, gd, dd, runSums, new Operators.ThresholdBackwardOperator<double>(a.First), stream),
-                    _ => false,
-                };
-            }
-            return false;
+                ActivationKind.Relu => Run<T, Operators.ReluBackwardOperator<T>>(layout, x, bias, g, dx, runSums, default, stream),
+                ActivationKind.Relu6 => Run(layout, x, bias, g, dx, runSums, new Operators.HardtanhBackwardOperator<T>(T.Zero, T.CreateTruncating(6)), stream),
+                ActivationKind.Hardtanh => Run(layout, x, bias, g, dx, runSums, new Operators.HardtanhBackwardOperator<T>(first, second), stream),
+                ActivationKind.LeakyRelu or ActivationKind.PRelu => Run(layout, x, bias, g, dx, runSums, new Operators.LeakyReluBackwardOperator<T>(first), stream),
+                ActivationKind.RRelu => Run(layout, x, bias, g, dx, runSums, new Operators.LeakyReluBackwardOperator<T>(T.CreateTruncating((a.First + a.Second) / 2)), stream),
+                ActivationKind.Threshold => Run(layout, x, bias, g, dx, runSums, new Operators.ThresholdBackwardOperator<T>(first), stream),
+                _ => false,
+            };
         }
 
         private static bool Run<T, TOp>(ChannelLayout layout, T* x, T* bias, T* g, T* dx, double* runSums, TOp op, bool stream)

@@ -68,7 +68,7 @@ public sealed class CliProcessTests : IDisposable
     {
         Process p = Start(null, "grad", "gelu", input, input, output);
         var sw = Stopwatch.StartNew();
-        while (Directory.GetFiles(_dir, "*.partial", new EnumerationOptions { AttributesToSkip = 0 }).Length == 0)
+        while (Directory.GetFiles(_dir, "*.partial").Length == 0)
         {
             if (p.HasExited)
             {
@@ -112,7 +112,7 @@ public sealed class CliProcessTests : IDisposable
         Assert.Equal(1, p.ExitCode);
         Assert.Contains("interrupted", error, StringComparison.Ordinal);
         Assert.False(File.Exists(output));
-        Assert.Empty(Directory.GetFiles(_dir, "*.partial", new EnumerationOptions { AttributesToSkip = 0 }));
+        Assert.Empty(Directory.GetFiles(_dir, "*.partial"));
     }
 
     [Fact]

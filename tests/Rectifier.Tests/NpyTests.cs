@@ -107,29 +107,28 @@ public sealed class NpyTests
         Assert.Equal(1, info.Count);
     }
 
-    public static TheoryData<string, string, string> Malformed => new()
+    public static TheoryData<string, string> Malformed => new()
     {
-        { "{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }", "", "dtype '<i4' is not supported" },
-        { "{'descr': '|O', 'fortran_order': False, 'shape': (2,), }", "", "object (pickled) array" },
-        { "{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,), }", "", "structured and object arrays" },
-        { "{'descr': '<f4', 'shape': (2,), }", "", "no 'fortran_order' key" },
-        { "{'descr': '<f4', 'fortran_order': False, 'shape': (-2,), }", "", "negative dimension" },
-        { "{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904, 4), }", "", "more elements than can be addressed" },
-        { "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", "", "needs 12 bytes of data but the file has 8" },
-        { "{'descr': '<f4', 'fortran_order': 0, 'shape': (2,), }", "", "the value of 'fortran_order' is not a string, a boolean or a tuple" },
-        { "{'descr': '<f4', 'fortran_order': 'no', 'shape': (2,), }", "", "'fortran_order' must be True or False" },
-        { "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'x': 1}", "", "is not a string, a boolean or a tuple" },
-        { "{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", "", "appears twice" },
-        { "{'descr': '<f4', 'fortran_order': False, 'shape': (2,)", "", "not closed" },
-        { "['descr', '<f4']", "", "is not a dictionary" },
-        { "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), } junk", "", "unexpected text after" },
+        { "{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }", "dtype '<i4' is not supported" },
+        { "{'descr': '|O', 'fortran_order': False, 'shape': (2,), }", "object (pickled) array" },
+        { "{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,), }", "structured and object arrays" },
+        { "{'descr': '<f4', 'shape': (2,), }", "no 'fortran_order' key" },
+        { "{'descr': '<f4', 'fortran_order': False, 'shape': (-2,), }", "negative dimension" },
+        { "{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904, 4), }", "more elements than can be addressed" },
+        { "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", "needs 12 bytes of data but the file has 8" },
+        { "{'descr': '<f4', 'fortran_order': 0, 'shape': (2,), }", "the value of 'fortran_order' is not a string, a boolean or a tuple" },
+        { "{'descr': '<f4', 'fortran_order': 'no', 'shape': (2,), }", "'fortran_order' must be True or False" },
+        { "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'x': 1}", "is not a string, a boolean or a tuple" },
+        { "{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", "appears twice" },
+        { "{'descr': '<f4', 'fortran_order': False, 'shape': (2,)", "not closed" },
+        { "['descr', '<f4']", "is not a dictionary" },
+        { "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), } junk", "unexpected text after" },
     };
 
     [Theory]
     [MemberData(nameof(Malformed))]
-    public void A_malformed_header_names_the_file_and_the_problem(string dict, string unused, string problem)
+    public void A_malformed_header_names_the_file_and_the_problem(string dict, string problem)
     {
-        _ = unused;
         byte[] bytes = Build(dict, dataBytes: 8);
         var e = Assert.Throws<NpyFormatException>(() => NpyArrayInfo.Read(new MemoryStream(bytes), "bad.npy"));
         Assert.StartsWith("bad.npy: ", e.Message, StringComparison.Ordinal);

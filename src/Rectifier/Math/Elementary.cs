@@ -384,11 +384,6 @@ internal static class Elementary
         return OnePlusExp<TV, O, P>(O.Neg(x));
     }
 
-    /// <summary>e = exp(−|x|): the building block of the logistic function in both tails.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV ExpNegAbs<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
-        => Exp<TV, O, P>(O.Neg(O.Abs(x)));
-
     /// <summary>exp(−|x|)·2^S (see <see cref="ExpTail{TV, O, P}(TV, TV)"/>), and e = exp(−|x|) itself in <paramref name="e"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV ExpNegAbsScaled<TV, O, P>(TV x, out TV e) where TV : struct where O : ISimd<TV> where P : IPrecision
@@ -402,19 +397,6 @@ internal static class Elementary
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV SigmoidFrom<TV, O>(TV x, TV e) where TV : struct where O : ISimd<TV>
         => O.Div(O.Select(O.LessThan(x, O.C(0)), e, O.C(1)), O.Add(O.C(1), e));
-
-    /// <summary>1 − σ(x) from e = exp(−|x|).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV SigmoidComplementFrom<TV, O>(TV x, TV e) where TV : struct where O : ISimd<TV>
-        => O.Div(O.Select(O.LessThan(x, O.C(0)), O.C(1), e), O.Add(O.C(1), e));
-
-    /// <summary>σ(x)·(1 − σ(x)) = e/(1+e)² from e = exp(−|x|), accurate in both tails.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV SigmoidSlopeFrom<TV, O>(TV e) where TV : struct where O : ISimd<TV>
-    {
-        TV d = O.Add(O.C(1), e);
-        return O.Div(e, O.Mul(d, d));
-    }
 
     /// <summary>The logistic function σ(x) = 1/(1 + e^−x), without overflow, within about 1 ULP in both tails.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
