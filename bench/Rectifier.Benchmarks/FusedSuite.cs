@@ -26,7 +26,7 @@ public static class FusedSuite
         md.AppendLine(CultureInfo.InvariantCulture, $"f32, NCHW {string.Join("×", shape)} = {ReluSuite.Size(n)} elements, {Environment.ProcessorCount} cores; median of interleaved rounds\n");
         md.AppendLine("| activation | direction | fused | separate passes | speed-up |");
         md.AppendLine("|---|---|---:|---:|---:|");
-        foreach (Activation a in new[] { Activation.Relu, Activation.Gelu() })
+        foreach (Activation a in new[] { Activation.Relu(), Activation.Gelu() })
         {
             var t = new Interleaved()
                 .Add("fused fwd", () => Fused.BiasActivation<float>(x, shape, bias, a, y))

@@ -13,18 +13,18 @@ internal static class ApplyCommand
 {
     private sealed class Options
     {
-        public readonly Option<double?> NegativeSlope = new("--negative-slope") { Description = "leaky_relu: slope for x ≤ 0 (default 0.01)" };
-        public readonly Option<double?> Weight = new("--weight") { Description = "prelu: the single weight (default 0.25)" };
+        public readonly Option<double?> NegativeSlope = CliOptions.OptionalNumber("--negative-slope", "leaky_relu: slope for x ≤ 0 (default 0.01)");
+        public readonly Option<double?> Weight = CliOptions.OptionalNumber("--weight", "prelu: the single weight (default 0.25)");
         public readonly Option<string?> WeightFile = new("--weight-file") { Description = "prelu: a 1-d .npy of one weight per channel" };
-        public readonly Option<int?> ChannelAxis = new("--channel-axis") { Description = "prelu: the channel axis of --weight-file (default 1; −1 = last, NHWC)" };
-        public readonly Option<double?> Lower = new("--lower") { Description = "rrelu: lower slope bound (default 1/8)" };
-        public readonly Option<double?> Upper = new("--upper") { Description = "rrelu: upper slope bound (default 1/3)" };
-        public readonly Option<double?> MinVal = new("--min-val") { Description = "hardtanh: lower bound (default −1)" };
-        public readonly Option<double?> MaxVal = new("--max-val") { Description = "hardtanh: upper bound (default 1)" };
-        public readonly Option<double?> Threshold = new("--threshold") { Description = "threshold: t (required); softplus: linear above βx > t (default 20)" };
-        public readonly Option<double?> Value = new("--value") { Description = "threshold: the replacement v (required)" };
-        public readonly Option<double?> Alpha = new("--alpha") { Description = "elu, celu: α (default 1)" };
-        public readonly Option<double?> Beta = new("--beta") { Description = "softplus: β (default 1)" };
+        public readonly Option<int?> ChannelAxis = CliOptions.OptionalInteger("--channel-axis", "prelu: the channel axis of --weight-file (default 1; -1 = last, NHWC)");
+        public readonly Option<double?> Lower = CliOptions.OptionalNumber("--lower", "rrelu: lower slope bound (default 1/8)");
+        public readonly Option<double?> Upper = CliOptions.OptionalNumber("--upper", "rrelu: upper slope bound (default 1/3)");
+        public readonly Option<double?> MinVal = CliOptions.OptionalNumber("--min-val", "hardtanh: lower bound (default -1)");
+        public readonly Option<double?> MaxVal = CliOptions.OptionalNumber("--max-val", "hardtanh: upper bound (default 1)");
+        public readonly Option<double?> Threshold = CliOptions.OptionalNumber("--threshold", "threshold: t (required); softplus: linear above βx > t (default 20)");
+        public readonly Option<double?> Value = CliOptions.OptionalNumber("--value", "threshold: the replacement v (required)");
+        public readonly Option<double?> Alpha = CliOptions.OptionalNumber("--alpha", "elu, celu: α (default 1)");
+        public readonly Option<double?> Beta = CliOptions.OptionalNumber("--beta", "softplus: β (default 1)");
         public readonly Option<string?> Approximate = new("--approximate") { Description = "gelu: none (default) or tanh" };
         public readonly Option<string?> GradWeightFile = new("--grad-weight-file") { Description = "prelu grad: also write dL/dw to this .npy" };
 
@@ -82,7 +82,7 @@ internal static class ApplyCommand
             string inPath = parse.GetValue(input)!, outPath = parse.GetValue(output)!;
             RefuseSamePath(outPath, inPath, weightFile);
             using NpyReader reader = NpyReader.Open(inPath);
-            Dispatch(reader.Info.DataType, new ApplyRun(ctx, spec, values, weightFile, reader, outPath, null, null));
+            Dispatch(reader, new ApplyRun(ctx, spec, values, weightFile, reader, outPath, null, null));
         }));
         return command;
     }
@@ -116,7 +116,7 @@ internal static class ApplyCommand
                 throw CliError.Input($"{Path.GetFileName(gPath)}: {g.Info.Descr} {g.Info.ShapeText}{(g.Info.FortranOrder ? " Fortran-ordered" : "")} does not match " +
                     $"{Path.GetFileName(inPath)}: {x.Info.Descr} {x.Info.ShapeText}{(x.Info.FortranOrder ? " Fortran-ordered" : "")}; gradOutput must have the input's dtype, shape and order");
             }
-            Dispatch(x.Info.DataType, new ApplyRun(ctx, spec, values, weightFile, x, outPath, g, gwPath));
+            Dispatch(x, new ApplyRun(ctx, spec, values, weightFile, x, outPath, g, gwPath));
         }));
         return command;
     }
@@ -130,7 +130,7 @@ internal static class ApplyCommand
         }
         catch (Exception e)
         {
-            return Failures.Report(e, ctx.Error);
+            return Failures.Report(e, ctx.Error, ctx.InterruptedExitCode);
         }
     }
 
@@ -207,15 +207,20 @@ internal static class ApplyCommand
         void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>;
     }
 
-    private static void Dispatch<TRun>(NpyDataType type, TRun run) where TRun : ITypedRun
+    private static void Dispatch<TRun>(NpyReader reader, TRun run) where TRun : ITypedRun
     {
-        switch (type)
+        switch (reader.Info.DataType)
         {
             case NpyDataType.Float16: run.Run<Half>(); break;
             case NpyDataType.Float32: run.Run<float>(); break;
-            default: run.Run<double>(); break;
+            case NpyDataType.Float64: run.Run<double>(); break;
+            default: throw NotFloatingPoint(reader);
         }
     }
+
+    /// <summary>The one-line refusal of an integer file where an activation needs floating-point data.</summary>
+    internal static CliError NotFloatingPoint(NpyReader reader)
+        => CliError.Input($"{Path.GetFileName(reader.Path)}: dtype {reader.Info.Descr} holds integers; activations take float16, float32 or float64 (<f2, <f4, <f8): convert with x.astype(np.float32)");
 
     /// <summary>One apply or grad run, generic over the element type of the files.</summary>
     private sealed class ApplyRun(RunContext ctx, FunctionSpec spec, ParameterValues values, string? weightFile, NpyReader x, string outPath, NpyReader? g, string? gradWeightPath)
@@ -239,11 +244,11 @@ internal static class ApplyCommand
                 }
                 try
                 {
-                    layout = ChannelLayout.Create(info.Shape.Select(d => (nint)d).ToArray(), values.ChannelAxis);
+                    layout = ChannelLayout.Create(info.Shape, values.ChannelAxis);
                 }
                 catch (ArgumentOutOfRangeException)
                 {
-                    throw CliError.Usage($"--channel-axis {values.ChannelAxis} is not an axis of {Path.GetFileName(x.Path)}, shape {info.ShapeText} (use 0..{info.Shape.Length - 1} or −1..−{info.Shape.Length})");
+                    throw CliError.Usage($"--channel-axis {values.ChannelAxis} is not an axis of {Path.GetFileName(x.Path)}, shape {info.ShapeText} (use 0..{info.Shape.Length - 1} or -1..-{info.Shape.Length})");
                 }
                 if (weights.Length != 1 && weights.Length != layout.Channels)
                 {

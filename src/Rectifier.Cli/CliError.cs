@@ -12,8 +12,35 @@ internal sealed class CliError(int exitCode, string message) : Exception(message
     public static CliError Input(string message) => new(ExitCodes.BadInput, message);
 }
 
+/// <summary>How a run was stopped from outside: SIGINT (Ctrl+C) exits 130 and SIGTERM 143, the shell's 128 + signal
+/// convention, so a script can tell an interrupt from bad input (1).</summary>
+internal sealed class Interruption : IDisposable
+{
+    private readonly CancellationTokenSource _source = new();
+    private int _exitCode = ExitCodes.Interrupted;
+
+    public CancellationToken Token => _source.Token;
+
+    /// <summary>The exit code of the first signal received (130 until one arrives).</summary>
+    public int ExitCode => Volatile.Read(ref _exitCode);
+
+    /// <summary>Asks the run to stop at its next piece; returns false when a stop was already requested.</summary>
+    public bool Signal(int exitCode)
+    {
+        if (_source.IsCancellationRequested)
+        {
+            return false;
+        }
+        Volatile.Write(ref _exitCode, exitCode);
+        _source.Cancel();
+        return true;
+    }
+
+    public void Dispose() => _source.Dispose();
+}
+
 /// <summary>What every command needs from its host: where to write, whether to show progress, when to stop.</summary>
-internal sealed class RunContext(IAnsiConsole console, TextWriter error, bool showProgress, CancellationToken cancel)
+internal sealed class RunContext(IAnsiConsole console, TextWriter error, bool showProgress, CancellationToken cancel, Func<int>? interruptedExitCode = null)
 {
     public IAnsiConsole Console { get; } = console;
 
@@ -23,6 +50,9 @@ internal sealed class RunContext(IAnsiConsole console, TextWriter error, bool sh
     public bool ShowProgress { get; } = showProgress;
 
     public CancellationToken Cancel { get; } = cancel;
+
+    /// <summary>The exit code of a run stopped through <see cref="Cancel"/>: 130 (SIGINT) or 143 (SIGTERM).</summary>
+    public int InterruptedExitCode => interruptedExitCode?.Invoke() ?? ExitCodes.Interrupted;
 
     /// <summary>Runs <paramref name="work"/>, with a progress bar on stderr when it is a terminal and the work moves
     /// at least 64 MiB; <paramref name="work"/> reports how many of <paramref name="total"/> units are done.</summary>
@@ -68,16 +98,18 @@ internal static class Failures
         return message.TrimEnd('.');
     }
 
-    public static int Report(Exception e, TextWriter error)
+    public static int Report(Exception e, TextWriter error, int interruptedExitCode = ExitCodes.Interrupted)
     {
         (int code, string message) = e switch
         {
             CliError c => (c.ExitCode, c.Message),
             Rectifier.IO.NpyFormatException n => (ExitCodes.BadInput, n.Message.TrimEnd('.')),
             FileNotFoundException f => (ExitCodes.BadInput, $"{f.FileName ?? "file"}: no such file"),
+            DirectoryNotFoundException d when d.Message.StartsWith("Could not find a part of the path", StringComparison.Ordinal) => (ExitCodes.BadInput, "a folder on the path does not exist: " + d.Message),
             DirectoryNotFoundException d => (ExitCodes.BadInput, d.Message),
+            UnauthorizedAccessException u when u.Message.EndsWith(": permission denied", StringComparison.Ordinal) => (ExitCodes.BadInput, u.Message),
             UnauthorizedAccessException u => (ExitCodes.BadInput, $"permission denied: {u.Message}"),
-            OperationCanceledException => (ExitCodes.BadInput, "interrupted; no output was written"),
+            OperationCanceledException => (interruptedExitCode, "interrupted; no output was written"),
             IOException io => (ExitCodes.BadInput, io.Message),
             ArgumentException a => (ExitCodes.Usage, OptionMessage(a)),
             AggregateException ag when ag.InnerExceptions.Count == 1 => (-1, ""),
@@ -85,7 +117,7 @@ internal static class Failures
         };
         if (code == -1)
         {
-            return Report(((AggregateException)e).InnerExceptions[0], error);
+            return Report(((AggregateException)e).InnerExceptions[0], error, interruptedExitCode);
         }
         error.WriteLine($"rectifier: {message.ReplaceLineEndings(" ")}");
         return code;

@@ -16,10 +16,10 @@ internal static class DeadUnitsCommand
     public static Command Create(RunContext ctx)
     {
         var file = new Argument<string>("activations.npy") { Description = "activations, [batch, units] or [N, C, …] (float16/32/64)" };
-        var axis = new Option<int>("--axis") { Description = "the unit axis: 1 for [batch, units] and NCHW, −1 for NHWC", DefaultValueFactory = _ => 1 };
+        var axis = CliOptions.Integer("--axis", "the unit axis: 1 for [batch, units] and NCHW, -1 for NHWC", 1);
         var json = new Option<bool>("--json") { Description = "print JSON instead of a table" };
-        var threshold = new Option<double>("--threshold") { Description = "a unit is active where its value is above this", DefaultValueFactory = _ => 0.0 };
-        var bins = new Option<int>("--bins") { Description = "histogram bins of the activation rate", DefaultValueFactory = _ => 10 };
+        var threshold = CliOptions.Number("--threshold", "a unit is active where its value is above this", 0.0);
+        var bins = CliOptions.Integer("--bins", "histogram bins of the activation rate", 10);
         var command = new Command("dead-units", "Report units (features or channels) that are never active: how many, which, and how often the others fire.")
         {
             file, axis, json, threshold, bins,
@@ -49,18 +49,19 @@ internal static class DeadUnitsCommand
             ChannelLayout layout;
             try
             {
-                layout = ChannelLayout.Create(info.Shape.Select(d => (nint)d).ToArray(), requested);
+                layout = ChannelLayout.Create(info.Shape, requested);
             }
             catch (ArgumentOutOfRangeException)
             {
-                throw CliError.Usage($"--axis {requested} is not an axis of shape {info.ShapeText} (use 0..{info.Shape.Length - 1} or −1..−{info.Shape.Length})");
+                throw CliError.Usage($"--axis {requested} is not an axis of shape {info.ShapeText} (use 0..{info.Shape.Length - 1} or -1..-{info.Shape.Length})");
             }
             var monitor = new DeadUnitMonitor(layout.Channels, parse.GetValue(threshold));
             switch (info.DataType)
             {
                 case NpyDataType.Float16: Observe<Half>(ctx, reader, layout, monitor); break;
                 case NpyDataType.Float32: Observe<float>(ctx, reader, layout, monitor); break;
-                default: Observe<double>(ctx, reader, layout, monitor); break;
+                case NpyDataType.Float64: Observe<double>(ctx, reader, layout, monitor); break;
+                default: throw ApplyCommand.NotFloatingPoint(reader);
             }
             DeadUnitReport report = monitor.Report(parse.GetValue(bins));
             if (parse.GetValue(json))
@@ -107,7 +108,7 @@ internal static class DeadUnitsCommand
         {
             file = path,
             dtype = info.Descr,
-            shape = info.Shape,
+            shape = info.Shape.Select(d => (long)d),
             axis = layout.Axis,
             units = report.Units,
             observations_per_unit = report.Observations,

@@ -15,10 +15,10 @@ internal static class ExperimentCommand
         public readonly Option<string> Data = new("--data") { Description = "digits (UCI optical digits, default), spirals, or a 2-d .npy of features (with --labels)", DefaultValueFactory = _ => "digits" };
         public readonly Option<string?> Labels = new("--labels") { Description = "a 1-d .npy of class numbers, one per row of --data" };
         public readonly Option<string> Hidden = new("--hidden") { Description = "hidden layer widths, comma-separated", DefaultValueFactory = _ => "64,64" };
-        public readonly Option<int> Epochs = new("--epochs") { Description = "epochs per run", DefaultValueFactory = _ => defaultEpochs };
-        public readonly Option<int> Batch = new("--batch") { Description = "mini-batch size", DefaultValueFactory = _ => 64 };
+        public readonly Option<int> Epochs = CliOptions.Integer("--epochs", "epochs per run", defaultEpochs);
+        public readonly Option<int> Batch = CliOptions.Integer("--batch", "mini-batch size", 64);
         public readonly Option<string> Optimizer = new("--optimizer") { Description = "sgd (with momentum 0.9) or adam", DefaultValueFactory = _ => "sgd" };
-        public readonly Option<int> Seeds = new("--seeds") { Description = "seeds per configuration", DefaultValueFactory = _ => defaultSeeds };
+        public readonly Option<int> Seeds = CliOptions.Integer("--seeds", "seeds per configuration", defaultSeeds);
         public readonly Option<bool> Json = new("--json") { Description = "print JSON instead of tables" };
         public readonly Option<string?> Plots = new("--plots") { Description = "write PNG plots to this folder" };
 
@@ -69,8 +69,8 @@ internal static class ExperimentCommand
     private static Command CreateConvergence(RunContext ctx)
     {
         var common = new Common(defaultEpochs: 20, defaultSeeds: 5);
-        var target = new Option<double>("--target") { Description = "training accuracy to reach", DefaultValueFactory = _ => 0.97 };
-        var rate = new Option<double>("--learning-rate") { Description = "learning rate", DefaultValueFactory = _ => 0.05 };
+        var target = CliOptions.Number("--target", "training accuracy to reach", 0.97);
+        var rate = CliOptions.Number("--learning-rate", "learning rate", 0.05);
         var command = new Command("convergence", "Train the same network with relu, leaky_relu, prelu, elu, gelu, silu, tanh and sigmoid over several seeds: epochs and seconds to a target accuracy, final accuracy, ratios to relu.");
         common.AddTo(command);
         command.Options.Add(target);
@@ -82,6 +82,11 @@ internal static class ExperimentCommand
             int epochs = parse.GetValue(common.Epochs), seeds = parse.GetValue(common.Seeds);
             var options = new TrainingOptions(epochs, parse.GetValue(common.Batch), parse.GetValue(common.Optimizer)!, parse.GetValue(rate));
             Validate(options, seeds);
+            double goal = parse.GetValue(target);
+            if (!(goal > 0 && goal <= 1))
+            {
+                throw CliError.Usage($"--target is a training accuracy between 0 and 1, like 0.97 for 97% (got {goal.ToString(CultureInfo.InvariantCulture)})");
+            }
             var runs = WithProgress(ctx, "training", Experiments.ConvergenceActivations.Length * seeds,
                 tick => Experiments.Convergence(data, hidden, options, seeds, parse.GetValue(target), Experiments.ConvergenceActivations, _ => tick(), ctx.Cancel));
             var rows = Experiments.ConvergenceActivations.Select(a => Summarise(a, runs.Where(r => r.Activation == a).ToList())).ToList();
@@ -110,7 +115,7 @@ internal static class ExperimentCommand
     {
         var common = new Common(defaultEpochs: 15, defaultSeeds: 2);
         var rates = new Option<string>("--learning-rates") { Description = "the learning rates to sweep, comma-separated", DefaultValueFactory = _ => "0.01,0.05,0.2" };
-        var biasInit = new Option<double>("--bias-init") { Description = "initial value of every hidden bias (negative values start units near death)", DefaultValueFactory = _ => -1.5 };
+        var biasInit = CliOptions.Number("--bias-init", "initial value of every hidden bias (negative values start units near death)", -1.5);
         var command = new Command("dying", "Sweep the learning rate and count dead hidden units (never positive on the training set) epoch by epoch for relu, leaky_relu, prelu and elu, with final accuracy and how many dead units came back.");
         common.AddTo(command);
         command.Options.Add(rates);
@@ -121,13 +126,14 @@ internal static class ExperimentCommand
             int[] hidden = common.HiddenLayers(parse);
             int epochs = parse.GetValue(common.Epochs), seeds = parse.GetValue(common.Seeds);
             double[] sweep;
-            try
+            string[] parts = parse.GetValue(rates)!.Split(',');
+            sweep = new double[parts.Length];
+            for (int i = 0; i < parts.Length; i++)
             {
-                sweep = [.. parse.GetValue(rates)!.Split(',').Select(s => double.Parse(s, CultureInfo.InvariantCulture))];
-            }
-            catch (FormatException)
-            {
-                throw CliError.Usage($"--learning-rates must be numbers separated by commas, like 0.01,0.1,0.5");
+                if (!CliOptions.TryParseNumber(parts[i], out sweep[i]))
+                {
+                    throw CliError.Usage($"--learning-rates must be numbers separated by commas, like 0.01,0.1,0.5 (got '{parse.GetValue(rates)}')");
+                }
             }
             var options = new TrainingOptions(epochs, parse.GetValue(common.Batch), parse.GetValue(common.Optimizer)!, sweep.FirstOrDefault());
             Validate(options, seeds);

@@ -52,8 +52,8 @@ internal static class Functions
             new ParameterSpec("--min-val", -1.0, "lower bound"), new ParameterSpec("--max-val", 1.0, "upper bound")),
         new("threshold", "x > t ? x : v",
             new ParameterSpec("--threshold", null, "threshold t (required)"), new ParameterSpec("--value", null, "replacement v (required)")),
-        new("elu", "x > 0 ? x : α·(eˣ − 1)", Alpha) { Smooth = true },
-        new("celu", "max(0, x) + min(0, α·(e^(x/α) − 1))", Alpha) { Smooth = true },
+        new("elu", "x > 0 ? x : α·(eˣ - 1)", Alpha) { Smooth = true },
+        new("celu", "max(0, x) + min(0, α·(e^(x/α) - 1))", Alpha) { Smooth = true },
         new("selu", "scale·elu(x, α) with the self-normalising constants") { Smooth = true },
         new("gelu", "x·Φ(x) (--approximate tanh for the tanh form)", new ParameterSpec("--approximate", null, "none (default) or tanh")) { Smooth = true },
         new("silu", "x·σ(x)") { Smooth = true },
@@ -62,7 +62,7 @@ internal static class Functions
             new ParameterSpec("--beta", 1.0, "β"), new ParameterSpec("--threshold", Activations.DefaultSoftplusThreshold, "linear above this (in βx)")) { Smooth = true },
         new("hardswish", "x·min(max(x + 3, 0), 6)/6") { Smooth = true },
         new("hardsigmoid", "min(max(x + 3, 0), 6)/6") { Smooth = true },
-        new("sigmoid", "1/(1 + e^(−x))") { Smooth = true },
+        new("sigmoid", "1/(1 + e^(-x))") { Smooth = true },
         new("tanh", "tanh(x)") { Smooth = true },
     ];
 
@@ -96,8 +96,8 @@ internal static class Functions
     /// <summary>The library's <see cref="Activation"/> for a command-line function and its parameter values.</summary>
     public static Activation ToActivation(string name, ParameterValues p) => name switch
     {
-        "relu" => Activation.Relu,
-        "relu6" => Activation.Relu6,
+        "relu" => Activation.Relu(),
+        "relu6" => Activation.Relu6(),
         "leaky_relu" => Activation.LeakyRelu(p["--negative-slope"]),
         "prelu" => Activation.PRelu(p["--weight"]),
         "rrelu" => Activation.RRelu(p["--lower"], p["--upper"]),
@@ -105,15 +105,15 @@ internal static class Functions
         "threshold" => Activation.Threshold(p["--threshold"], p["--value"]),
         "elu" => Activation.Elu(p["--alpha"]),
         "celu" => Activation.Celu(p["--alpha"]),
-        "selu" => Activation.Selu,
+        "selu" => Activation.Selu(),
         "gelu" => Activation.Gelu(p.Approximate),
-        "silu" => Activation.Silu,
-        "mish" => Activation.Mish,
+        "silu" => Activation.Silu(),
+        "mish" => Activation.Mish(),
         "softplus" => Activation.Softplus(p["--beta"], p["--threshold"]),
-        "hardswish" => Activation.Hardswish,
-        "hardsigmoid" => Activation.Hardsigmoid,
-        "sigmoid" => Activation.Sigmoid,
-        "tanh" => Activation.Tanh,
+        "hardswish" => Activation.Hardswish(),
+        "hardsigmoid" => Activation.Hardsigmoid(),
+        "sigmoid" => Activation.Sigmoid(),
+        "tanh" => Activation.Tanh(),
         _ => throw new ArgumentException($"unknown function '{name}'", nameof(name)),
     };
 

@@ -7,18 +7,11 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
-        using var cancel = new CancellationTokenSource();
-        // Ctrl+C and SIGTERM stop at the next piece; the temporary output is removed and nothing is left behind.
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-        {
-            context.Cancel = true;
-            cancel.Cancel();
-        });
-        return CliApp.Run(args, AnsiConsole.Console, Console.Error, showProgress: !Console.IsErrorRedirected, cancel.Token);
+        using var interruption = new Interruption();
+        // Ctrl+C and SIGTERM stop the run at its next piece; the temporary output is removed and nothing is left
+        // behind; the exit code says which signal it was (130, 143). A second signal ends the process at once.
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => context.Cancel = interruption.Signal(ExitCodes.Interrupted));
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => context.Cancel = interruption.Signal(ExitCodes.Terminated));
+        return CliApp.Run(args, AnsiConsole.Console, Console.Error, showProgress: !Console.IsErrorRedirected, interruption.Token, () => interruption.ExitCode);
     }
 }

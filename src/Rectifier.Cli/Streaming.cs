@@ -1,61 +1,231 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 using Rectifier.IO;
 
 namespace Rectifier.Cli;
 
-/// <summary>An output .npy written to a temporary file in the destination folder and renamed over the final path
-/// only when complete, so an interrupted run leaves no output or a complete one, never a partial file.</summary>
-internal sealed class AtomicOutput : IDisposable
+/// <summary>An output .npy written where no one sees it until it is complete, then put in place in one step: an
+/// interrupted run leaves no output or a complete one, never a partial file.
+/// On Linux the data goes to an unnamed file in the destination folder (<c>O_TMPFILE</c>), linked under its name
+/// only on <see cref="Commit"/>: a killed process (SIGKILL, out of memory, power loss) leaves nothing to clean up.
+/// Elsewhere, or where the file system has no unnamed files, a hidden <c>.NAME.PID.GUID.partial</c> file is renamed
+/// over the output; a later run of the same output removes the partial files of processes that no longer exist.</summary>
+internal sealed partial class AtomicOutput : IDisposable
 {
+    private readonly SafeFileHandle _handle;
+    private readonly bool _unnamed;
     private bool _committed;
 
-    private AtomicOutput(string finalPath, string tempPath, NpyWriter writer)
+    private AtomicOutput(string finalPath, string? tempPath, SafeFileHandle handle, NpyWriter writer)
     {
         FinalPath = finalPath;
         TempPath = tempPath;
+        _handle = handle;
+        _unnamed = tempPath is null;
         Writer = writer;
     }
 
     public string FinalPath { get; }
 
-    public string TempPath { get; }
+    /// <summary>The visible temporary file, or null when the output is an unnamed file.</summary>
+    public string? TempPath { get; }
 
     public NpyWriter Writer { get; }
 
-    public static AtomicOutput Create(string path, NpyDataType type, long[] shape, bool fortranOrder)
+    /// <summary>Whether the output lives in an unnamed file until it is committed.</summary>
+    public bool Unnamed => _unnamed;
+
+    /// <summary>Starts an output at <paramref name="path"/>.</summary>
+    /// <param name="path">The output file.</param>
+    /// <param name="type">Its element type.</param>
+    /// <param name="shape">Its dimensions.</param>
+    /// <param name="fortranOrder">Whether its data is column-major.</param>
+    /// <param name="allowUnnamed">False forces the named temporary file (tests of the fallback).</param>
+    public static AtomicOutput Create(string path, NpyDataType type, ReadOnlySpan<nint> shape, bool fortranOrder, bool allowUnnamed = true)
     {
         string full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+        {
+            throw new IOException($"{path}: is a folder; give the output a file name");
+        }
         string dir = Path.GetDirectoryName(full) ?? ".";
         if (!Directory.Exists(dir))
         {
             throw new DirectoryNotFoundException($"{path}: the folder {dir} does not exist");
         }
-        string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.partial");
-        return new AtomicOutput(full, temp, NpyWriter.Create(temp, type, shape, fortranOrder));
+        RemoveStalePartials(full);
+        if (allowUnnamed && OpenUnnamed(dir) is { } unnamed)
+        {
+            try
+            {
+                return new AtomicOutput(full, null, unnamed, NpyWriter.Create(unnamed, type, shape, fortranOrder));
+            }
+            catch
+            {
+                unnamed.Dispose();
+                throw;
+            }
+        }
+        string temp = PartialPath(full, Environment.ProcessId);
+        SafeFileHandle handle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+        try
+        {
+            return new AtomicOutput(full, temp, handle, NpyWriter.Create(handle, type, shape, fortranOrder));
+        }
+        catch
+        {
+            handle.Dispose();
+            File.Delete(temp);
+            throw;
+        }
     }
 
     /// <summary>Makes the output visible under its final name.</summary>
     public void Commit()
     {
-        Writer.Dispose();
-        File.Move(TempPath, FinalPath, overwrite: true);
+        if (_unnamed)
+        {
+            string? staging = null;
+            try
+            {
+                // Link straight to the final name when it is free: no name ever shows a partial file. Over an
+                // existing file, link to a hidden name and rename it over (rename replaces in one step).
+                if (!TryLink(FinalPath))
+                {
+                    staging = PartialPath(FinalPath, Environment.ProcessId);
+                    if (!TryLink(staging))
+                    {
+                        throw new IOException($"{FinalPath}: the finished output could not be linked into its folder ({Marshal.GetLastPInvokeErrorMessage()})");
+                    }
+                    File.Move(staging, FinalPath, overwrite: true);
+                    staging = null;
+                }
+            }
+            finally
+            {
+                if (staging is not null)
+                {
+                    File.Delete(staging);
+                }
+            }
+            Writer.Dispose();
+        }
+        else
+        {
+            Writer.Dispose();
+            File.Move(TempPath!, FinalPath, overwrite: true);
+        }
         _committed = true;
     }
 
     public void Dispose()
     {
-        if (!_committed)
+        if (_committed)
         {
-            Writer.Dispose();
+            return;
+        }
+        Writer.Dispose();
+        if (TempPath is not null)
+        {
             try
             {
                 File.Delete(TempPath);
             }
             catch (IOException)
             {
-                // best effort: the final path was never written
+                // best effort: the final path was never written, and a later run removes a stale partial file
             }
         }
     }
+
+    private static string PartialPath(string full, int pid)
+        => Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{pid.ToString(CultureInfo.InvariantCulture)}.{Guid.NewGuid():N}.partial");
+
+    /// <summary>Removes <c>.NAME.PID.GUID.partial</c> files of this output left by processes that no longer run.</summary>
+    internal static void RemoveStalePartials(string full)
+    {
+        string dir = Path.GetDirectoryName(full)!, prefix = "." + Path.GetFileName(full) + ".";
+        IEnumerable<string> candidates;
+        try
+        {
+            candidates = Directory.EnumerateFiles(dir, prefix + "*.partial").ToList();
+        }
+        catch (IOException)
+        {
+            return;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return;
+        }
+        foreach (string file in candidates)
+        {
+            string[] parts = Path.GetFileName(file)[prefix.Length..].Split('.');
+            if (parts.Length != 3 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int pid) || IsRunning(pid))
+            {
+                continue;
+            }
+            try
+            {
+                File.Delete(file);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        if (pid == Environment.ProcessId)
+        {
+            return true;
+        }
+        try
+        {
+            using var p = System.Diagnostics.Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    // Linux open(2) flags. O_TMPFILE is __O_TMPFILE | O_DIRECTORY, and O_DIRECTORY differs on Arm.
+    private const int ORdWr = 2, OCloExec = 0x80000, OTmpFileBase = 0x400000;
+    private const int AtFdCwd = -100, AtSymlinkFollow = 0x400;
+
+    private static SafeFileHandle? OpenUnnamed(string dir)
+    {
+        if (!OperatingSystem.IsLinux() || !Directory.Exists("/proc/self/fd"))
+        {
+            return null;
+        }
+        int oDirectory = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x4000 : 0x10000;
+        int fd = Open(dir, OTmpFileBase | oDirectory | ORdWr | OCloExec, Convert.ToInt32("644", 8));
+        return fd < 0 ? null : new SafeFileHandle((nint)fd, ownsHandle: true);
+    }
+
+    private bool TryLink(string target)
+    {
+        string source = "/proc/self/fd/" + _handle.DangerousGetHandle().ToInt32().ToString(CultureInfo.InvariantCulture);
+        return LinkAt(AtFdCwd, source, AtFdCwd, target, AtSymlinkFollow) == 0;
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags, int mode);
+
+    [LibraryImport("libc", EntryPoint = "linkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int LinkAt(int oldDirFd, string oldPath, int newDirFd, string newPath, int flags);
 }
 
 /// <summary>A piece of a flat array: [Start, Start + Length). For channel-aware work it also says which channels

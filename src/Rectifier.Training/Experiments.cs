@@ -9,10 +9,10 @@ internal static class Experiments
 {
     public static readonly Activation[] ConvergenceActivations =
     [
-        Activation.Relu, Activation.LeakyRelu(), Activation.PRelu(), Activation.Elu(), Activation.Gelu(), Activation.Silu, Activation.Tanh, Activation.Sigmoid,
+        Activation.Relu(), Activation.LeakyRelu(), Activation.PRelu(), Activation.Elu(), Activation.Gelu(), Activation.Silu(), Activation.Tanh(), Activation.Sigmoid(),
     ];
 
-    public static readonly Activation[] DyingActivations = [Activation.Relu, Activation.LeakyRelu(), Activation.PRelu(), Activation.Elu()];
+    public static readonly Activation[] DyingActivations = [Activation.Relu(), Activation.LeakyRelu(), Activation.PRelu(), Activation.Elu()];
 
     /// <summary>Trains every (activation, seed) pair; runs proceed two (or as many as there are cores) at a time, each
     /// deterministic for its seed.</summary>

@@ -55,23 +55,23 @@ public enum ActivationKind
 public readonly record struct Activation(ActivationKind Kind, double First = 0, double Second = 0)
 {
     /// <summary>relu.</summary>
-    public static Activation Relu => new(ActivationKind.Relu);
+    public static Activation Relu() => new(ActivationKind.Relu);
     /// <summary>relu6.</summary>
-    public static Activation Relu6 => new(ActivationKind.Relu6);
+    public static Activation Relu6() => new(ActivationKind.Relu6);
     /// <summary>selu.</summary>
-    public static Activation Selu => new(ActivationKind.Selu);
+    public static Activation Selu() => new(ActivationKind.Selu);
     /// <summary>silu.</summary>
-    public static Activation Silu => new(ActivationKind.Silu);
+    public static Activation Silu() => new(ActivationKind.Silu);
     /// <summary>mish.</summary>
-    public static Activation Mish => new(ActivationKind.Mish);
+    public static Activation Mish() => new(ActivationKind.Mish);
     /// <summary>hardswish.</summary>
-    public static Activation Hardswish => new(ActivationKind.Hardswish);
+    public static Activation Hardswish() => new(ActivationKind.Hardswish);
     /// <summary>hardsigmoid.</summary>
-    public static Activation Hardsigmoid => new(ActivationKind.Hardsigmoid);
+    public static Activation Hardsigmoid() => new(ActivationKind.Hardsigmoid);
     /// <summary>sigmoid.</summary>
-    public static Activation Sigmoid => new(ActivationKind.Sigmoid);
+    public static Activation Sigmoid() => new(ActivationKind.Sigmoid);
     /// <summary>tanh.</summary>
-    public static Activation Tanh => new(ActivationKind.Tanh);
+    public static Activation Tanh() => new(ActivationKind.Tanh);
 
     /// <summary>leaky_relu.</summary>
     /// <param name="negativeSlope">The slope for x ≤ 0.</param>
@@ -108,8 +108,8 @@ public readonly record struct Activation(ActivationKind Kind, double First = 0, 
     /// <summary>All kinds with PyTorch's defaults, in the order of <see cref="ActivationKind"/> (threshold with t = 0, v = 0).</summary>
     public static IReadOnlyList<Activation> AllWithDefaults { get; } =
     [
-        Relu, Relu6, LeakyRelu(), PRelu(), RRelu(), Hardtanh(), Threshold(0, 0), Elu(), Celu(), Selu, Gelu(), Gelu(GeluApproximation.Tanh),
-        Silu, Mish, Softplus(), Hardswish, Hardsigmoid, Sigmoid, Tanh,
+        Relu(), Relu6(), LeakyRelu(), PRelu(), RRelu(), Hardtanh(), Threshold(0, 0), Elu(), Celu(), Selu(), Gelu(), Gelu(GeluApproximation.Tanh),
+        Silu(), Mish(), Softplus(), Hardswish(), Hardsigmoid(), Sigmoid(), Tanh(),
     ];
 
     /// <summary>PyTorch's name (gelu_tanh for the tanh form).</summary>

@@ -3,7 +3,7 @@ using Rectifier.Kernels;
 namespace Rectifier;
 
 /// <summary>The ReLU family of activations over spans of <see cref="Half"/>, <see cref="float"/> and
-/// <see cref="double"/>, with PyTorch's names, defaults and semantics (see SPEC in the repository).</summary>
+/// <see cref="double"/>, with PyTorch's names, defaults and semantics (see docs/SPEC.md in the repository).</summary>
 /// <remarks>
 /// <para>Conventions shared by every method: the destination may be exactly the input span (in-place) but must not
 /// partially overlap it; a destination longer than the input is written only over the input's length; an empty

@@ -43,6 +43,22 @@ public static partial class Activations
         }
     }
 
+    /// <summary>prelu with one weight, in place.</summary>
+    /// <param name="values">The input, overwritten with the output.</param>
+    /// <param name="weight">The learned slope for x ≤ 0.</param>
+    public static void PReluInPlace<T>(Span<T> values, T weight) where T : unmanaged, IFloatingPointIeee754<T>
+        => PRelu<T>(values, weight, values);
+
+    /// <summary>prelu with one weight per channel, in place.</summary>
+    /// <param name="values">The input, contiguous in C order with <paramref name="shape"/>, overwritten with the output.</param>
+    /// <param name="shape">The dimensions of <paramref name="values"/>.</param>
+    /// <param name="weight">One weight, or one per channel.</param>
+    /// <param name="channelAxis">The channel axis (1 for NCHW, -1 for NHWC).</param>
+    /// <exception cref="ArgumentException">The shape does not match the length, or the weight count is neither 1 nor the channel count.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="channelAxis"/> is not an axis of the shape.</exception>
+    public static void PReluInPlace<T>(Span<T> values, ReadOnlySpan<nint> shape, ReadOnlySpan<T> weight, int channelAxis = 1) where T : unmanaged, IFloatingPointIeee754<T>
+        => PRelu<T>(values, shape, weight, values, channelAxis);
+
     /// <summary>prelu backward with one weight: <c>dx = x &gt; 0 ? g : w·g</c>; returns
     /// <c>dw = Σ (x &gt; 0 ? 0 : x·g)</c>, summed in double in a fixed order.</summary>
     /// <param name="x">The forward input.</param>

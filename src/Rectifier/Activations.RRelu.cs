@@ -27,6 +27,14 @@ public static partial class Activations
     public static void RRelu<T>(ReadOnlySpan<T> x, double lower, double upper, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
         => LeakyRelu(x, RReluSlope(lower, upper), destination);
 
+    /// <summary>rrelu in evaluation mode, in place.</summary>
+    /// <param name="values">The input, overwritten with the output.</param>
+    /// <param name="lower">Lower bound of the random slope.</param>
+    /// <param name="upper">Upper bound of the random slope.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A bound is NaN, or <paramref name="lower"/> &gt; <paramref name="upper"/>.</exception>
+    public static void RReluInPlace<T>(Span<T> values, double lower = DefaultRReluLower, double upper = DefaultRReluUpper) where T : unmanaged, IFloatingPointIeee754<T>
+        => RRelu<T>(values, lower, upper, values);
+
     /// <summary>rrelu backward in evaluation mode: leaky_relu backward with slope (lower + upper)/2.</summary>
     /// <param name="x">The forward input.</param>
     /// <param name="gradOutput">dL/dy.</param>
@@ -72,6 +80,17 @@ public static partial class Activations
         }
         Elementwise.Binary(x, noise[..x.Length], destination, default(MultiplyOperator<float>), default(MultiplyOperator<double>), nameof(x), nameof(noise), nameof(destination));
     }
+
+    /// <summary>rrelu in training mode, in place: as RReluTraining with the output written over the input.</summary>
+    /// <param name="values">The input, overwritten with the output.</param>
+    /// <param name="lower">Lower bound of the random slope.</param>
+    /// <param name="upper">Upper bound of the random slope.</param>
+    /// <param name="generator">The seeded source of the slopes (not thread-safe).</param>
+    /// <param name="noise">Receives the per-element factor; must not overlap <paramref name="values"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A bound is NaN, or <paramref name="lower"/> &gt; <paramref name="upper"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="noise"/> is too short or overlaps <paramref name="values"/>.</exception>
+    public static void RReluTrainingInPlace<T>(Span<T> values, double lower, double upper, RReluGenerator generator, Span<T> noise) where T : unmanaged, IFloatingPointIeee754<T>
+        => RReluTraining<T>(values, lower, upper, generator, values, noise);
 
     /// <summary>rrelu backward in training mode: <c>dx = g·noise</c>, with the noise returned by the forward pass.</summary>
     /// <param name="noise">The per-element factor from <see cref="RReluTraining{T}(ReadOnlySpan{T}, double, double, RReluGenerator, Span{T}, Span{T})"/>.</param>

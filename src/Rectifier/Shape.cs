@@ -61,7 +61,7 @@ public readonly record struct ChannelLayout
         if (axis < 0 || axis >= shape.Length)
         {
             throw new ArgumentOutOfRangeException(nameof(channelAxis), channelAxis,
-                $"Channel axis {channelAxis} is not an axis of a rank-{shape.Length} tensor (use 0..{shape.Length - 1}, or −1..−{shape.Length} from the end).");
+                $"Channel axis {channelAxis} is not an axis of a rank-{shape.Length} tensor (use 0..{shape.Length - 1}, or -1..-{shape.Length} from the end).");
         }
         if (shape[axis] > int.MaxValue)
         {

@@ -16,13 +16,13 @@ public sealed class CliCommandTests : IDisposable
 
     private static (int Code, string Out, string Err) Run(params string[] args) => CliTests.Run(args);
 
-    private string Save<T>(string name, T[] data, params long[] shape) where T : unmanaged
+    private string Save<T>(string name, T[] data, params nint[] shape) where T : unmanaged
     {
         Npy.WriteAll<T>(P(name), data, shape);
         return P(name);
     }
 
-    private static T[] Load<T>(string path) where T : unmanaged => Npy.ReadAll<T>(path, out _);
+    private static T[] Load<T>(string path) where T : unmanaged, INumberBase<T> => Npy.ReadAll<T>(path, out _);
 
     private static void AssertSame<T>(T[] expected, T[] actual, string what) where T : IFloatingPointIeee754<T>
     {
@@ -84,7 +84,7 @@ public sealed class CliCommandTests : IDisposable
             Assert.Equal(0, Run(["grad", name, xi, gi, P("d.npy"), .. extra]).Code);
             using (var reader = NpyReader.Open(P("y.npy")))
             {
-                Assert.Equal([30L, 100L], reader.Info.Shape);
+                Assert.Equal([30, 100], reader.Info.Shape);
                 Assert.Equal(type, reader.Info.Descr[1..]);
             }
             switch (type)
@@ -136,7 +136,7 @@ public sealed class CliCommandTests : IDisposable
     [InlineData(2, 2, 700_000)]        // one channel's run longer than a piece
     public void Per_channel_prelu_streams_every_kind_of_piece_like_one_call(int outer, int channels, int inner)
     {
-        long[] shape = [outer, channels, inner];
+        nint[] shape = [outer, channels, inner];
         int n = outer * channels * inner;
         float[] x = Numbers.Random<float>(n, 7, 0), g = Numbers.Random<float>(n, 8, 0);
         float[] w = [.. Enumerable.Range(0, channels).Select(c => 0.05f * (c + 1))];
@@ -298,7 +298,22 @@ public sealed class CliCommandTests : IDisposable
         { ["dead-units", "{vector}"], 1, "has no unit axis" },
         { ["dead-units", "{x}", "--axis", "5"], 2, "--axis 5 is not an axis" },
         { ["apply", "relu"], 2, "rectifier apply --help" },
+        { ["apply", "relu"], 2, "'apply' needs <function> <in.npy> <out.npy>; missing <in.npy>, <out.npy>" },
+        { ["apply"], 2, "missing <function>, <in.npy>, <out.npy>" },
         { ["frobnicate"], 2, "rectifier --help" },
+        { ["apply", "leaky_relu", "{x}", "{out}", "--negative-slope", "0,2"], 2, "--negative-slope takes a number like 0.2 or -1.5e-3, not '0,2' (write decimals with '.', e.g. 0.2)" },
+        { ["apply", "leaky_relu", "{x}", "{out}", "--negative-slope", "abc"], 2, "--negative-slope takes a number like 0.2 or -1.5e-3, not 'abc'" },
+        { ["apply", "leaky_relu", "{x}", "{out}", "--negative-slope", "1.000,5"], 2, "not '1.000,5'" },
+        { ["apply", "prelu", "{x}", "{out}", "--weight-file", "{w3}", "--channel-axis", "one"], 2, "--channel-axis takes a whole number like 1 or -1, not 'one'" },
+        { ["apply", "relu", "{dir}", "{out}"], 1, "sub: is a folder, not a .npy file" },
+        { ["apply", "relu", "{x}", "{dir}"], 1, "sub: is a folder; give the output a file name" },
+        { ["apply", "relu", "{ints}", "{out}"], 1, "ints.npy: dtype <i8 holds integers; activations take float16, float32 or float64" },
+        { ["dead-units", "{dir}"], 1, "is a folder, not a .npy file" },
+        { ["experiment", "dying", "--target", "0.9"], 2, "(see 'rectifier experiment dying --help')" },
+        { ["experiment", "convergence", "--target", "97"], 2, "--target is a training accuracy between 0 and 1, like 0.97 for 97% (got 97)" },
+        { ["experiment", "convergence", "--target", "0"], 2, "--target is a training accuracy between 0 and 1" },
+        { ["experiment", "convergence", "--learning-rate", "0,05"], 2, "--learning-rate takes a number" },
+        { ["experiment", "dying", "--learning-rates", "0.1,x"], 2, "--learning-rates must be numbers separated by commas" },
     };
 
     [Theory]
@@ -311,6 +326,8 @@ public sealed class CliCommandTests : IDisposable
         Save("w5.npy", new float[5], 5);
         Save("vector.npy", new float[4], 4);
         File.WriteAllText(P("bad.npy"), "not numpy at all");
+        Directory.CreateDirectory(P("sub"));
+        NpyIntegers.Write(P("ints.npy"), "<i8", [2, 3], [1L, -2, 3, -4, 5, 6]);
         string[] resolved = [.. args.Select(a => a switch
         {
             "{x}" => P("x.npy"),
@@ -323,6 +340,8 @@ public sealed class CliCommandTests : IDisposable
             "{fortran}" => NpyTests.Fixture("f4_fortran_3x4.npy"),
             "{g_wrong}" => P("g_wrong.npy"),
             "{vector}" => P("vector.npy"),
+            "{dir}" => P("sub"),
+            "{ints}" => P("ints.npy"),
             _ => a,
         })];
         byte[] before = File.ReadAllBytes(P("x.npy"));
@@ -333,6 +352,7 @@ public sealed class CliCommandTests : IDisposable
         Assert.StartsWith("rectifier: ", error, StringComparison.Ordinal);
         Assert.False(File.Exists(P("out.npy")), "no output is left behind");
         Assert.Empty(Directory.GetFiles(_dir, "*.partial"));
+        Assert.DoesNotContain('\u2212', error);
         Assert.Equal(before, File.ReadAllBytes(P("x.npy")));
     }
 }

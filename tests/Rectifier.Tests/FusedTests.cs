@@ -115,11 +115,11 @@ public abstract class FusedTests<T> where T : unmanaged, IFloatingPointIeee754<T
     public void Invalid_shapes_axes_and_bias_lengths_throw_clear_errors()
     {
         var x = new T[24];
-        Assert.Contains("3 values but axis 1 has 4", Assert.Throws<ArgumentException>(() => Fused.BiasActivation<T>(x, [2, 4, 3], new T[3], Activation.Relu, x)).Message, StringComparison.Ordinal);
-        Assert.Equal("shape", Assert.Throws<ArgumentException>(() => Fused.BiasActivation<T>(x, [5, 4], new T[4], Activation.Relu, x)).ParamName);
-        Assert.Equal("shape", Assert.Throws<ArgumentException>(() => Fused.BiasActivation<T>(x, [24], new T[1], Activation.Relu, x)).ParamName);
-        Assert.Equal("channelAxis", Assert.Throws<ArgumentOutOfRangeException>(() => Fused.BiasActivation<T>(x, [2, 4, 3], new T[4], Activation.Relu, x, 3)).ParamName);
-        Assert.Equal("gradBias", Assert.Throws<ArgumentException>(() => Fused.BiasActivationBackward<T>(x, [2, 4, 3], new T[4], x, Activation.Relu, new T[24], new T[3])).ParamName);
+        Assert.Contains("3 values but axis 1 has 4", Assert.Throws<ArgumentException>(() => Fused.BiasActivation<T>(x, [2, 4, 3], new T[3], Activation.Relu(), x)).Message, StringComparison.Ordinal);
+        Assert.Equal("shape", Assert.Throws<ArgumentException>(() => Fused.BiasActivation<T>(x, [5, 4], new T[4], Activation.Relu(), x)).ParamName);
+        Assert.Equal("shape", Assert.Throws<ArgumentException>(() => Fused.BiasActivation<T>(x, [24], new T[1], Activation.Relu(), x)).ParamName);
+        Assert.Equal("channelAxis", Assert.Throws<ArgumentOutOfRangeException>(() => Fused.BiasActivation<T>(x, [2, 4, 3], new T[4], Activation.Relu(), x, 3)).ParamName);
+        Assert.Equal("gradBias", Assert.Throws<ArgumentException>(() => Fused.BiasActivationBackward<T>(x, [2, 4, 3], new T[4], x, Activation.Relu(), new T[24], new T[3])).ParamName);
         Assert.Equal("alpha", Assert.Throws<ArgumentOutOfRangeException>(() => Fused.BiasActivation<T>(x, [2, 4, 3], new T[4], Activation.Celu(0), new T[24])).ParamName);
     }
 }

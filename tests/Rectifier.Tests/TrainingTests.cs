@@ -112,11 +112,11 @@ public sealed class TrainingTests
     {
         Dataset data = Dataset.Spirals(seed: 0);
         var (train, test) = data.Split(0.2, 12345);
-        var model = new Mlp(new NetworkSpec(2, [32, 32], 3, Activation.Relu), seed: 1);
+        var model = new Mlp(new NetworkSpec(2, [32, 32], 3, Activation.Relu()), seed: 1);
         var epochs = Trainer.Train(model, train, test, new TrainingOptions(Epochs: 60, BatchSize: 32, Optimizer: "adam", LearningRate: 0.01, Seed: 1));
         Assert.True(epochs[^1].TrainAccuracy >= 0.95, $"training accuracy after 60 epochs: {epochs[^1].TrainAccuracy:P1}");
         Assert.True(epochs[^1].Loss < epochs[0].Loss, "the loss went down");
-        var again = Trainer.Train(new Mlp(new NetworkSpec(2, [32, 32], 3, Activation.Relu), seed: 1), train, test,
+        var again = Trainer.Train(new Mlp(new NetworkSpec(2, [32, 32], 3, Activation.Relu()), seed: 1), train, test,
             new TrainingOptions(Epochs: 3, BatchSize: 32, Optimizer: "adam", LearningRate: 0.01, Seed: 1));
         Assert.Equal(epochs[2].Loss, again[2].Loss);   // deterministic for a seed
     }
@@ -126,8 +126,8 @@ public sealed class TrainingTests
     {
         Dataset data = Dataset.Spirals(seed: 0);
         var options = new TrainingOptions(Epochs: 100, BatchSize: 64, Optimizer: "adam", LearningRate: 0.02);
-        var runs = Experiments.Dying(data, [32, 32], options, [0.02], biasInit: -2, seeds: 1, [Activation.Relu, Activation.LeakyRelu()]);
-        RunResult relu = runs.Single(r => r.Activation == Activation.Relu), leaky = runs.Single(r => r.Activation != Activation.Relu);
+        var runs = Experiments.Dying(data, [32, 32], options, [0.02], biasInit: -2, seeds: 1, [Activation.Relu(), Activation.LeakyRelu()]);
+        RunResult relu = runs.Single(r => r.Activation == Activation.Relu()), leaky = runs.Single(r => r.Activation != Activation.Relu());
         double reluDead = relu.Epochs[^1].DeadFraction.Average(), leakyDead = leaky.Epochs[^1].DeadFraction.Average();
         Assert.True(reluDead > 0.5, $"relu: {reluDead:P0} of hidden units dead at the end");
         Assert.True(leakyDead <= 0.05, $"leaky_relu: {leakyDead:P0} of hidden units dead at the end");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 
@@ -140,7 +141,11 @@ public sealed class DeadUnitMonitor
         for (int u = 0; u < Units; u++)
         {
             rates[u] = _total[u] == 0 ? 0 : (double)_active[u] / _total[u];
-            if (_total[u] > 0 && _active[u] == 0)
+            if (_total[u] == 0)
+            {
+                continue;   // never observed: neither dead nor in any bin
+            }
+            if (_active[u] == 0)
             {
                 dead.Add(u);
             }
@@ -187,10 +192,25 @@ public sealed class DeadUnitMonitor
 /// <param name="Threshold">The activity threshold.</param>
 /// <param name="Observations">The fewest elements observed for any unit.</param>
 /// <param name="DeadUnits">The units never active, in order.</param>
-/// <param name="ActivationRates">Per unit, the fraction of its observed elements that were active.</param>
-/// <param name="Histogram">How many units have an activation rate in each of equal bins over [0, 1] (the last bin includes 1).</param>
+/// <param name="ActivationRates">Per unit, the fraction of its observed elements that were active (0 for a unit never observed).</param>
+/// <param name="Histogram">How many observed units have an activation rate in each of equal bins over [0, 1] (the last
+/// bin includes 1); all zero when nothing was observed.</param>
 public sealed record DeadUnitReport(int Units, double Threshold, long Observations, int[] DeadUnits, double[] ActivationRates, int[] Histogram)
 {
     /// <summary>The fraction of units that are dead (0 with no units).</summary>
     public double DeadFraction => Units == 0 ? 0 : (double)DeadUnits.Length / Units;
+
+    /// <summary>A one-line summary: <c>3 of 64 units dead (4.7%): [0, 5, 17]; 1000 observations per unit, active above 0; histogram [3, 0, …]</c>
+    /// (at most 16 dead units listed).</summary>
+    public override string ToString()
+    {
+        var inv = CultureInfo.InvariantCulture;
+        string dead = string.Join(", ", DeadUnits.Take(16).Select(u => u.ToString(inv)));
+        if (DeadUnits.Length > 16)
+        {
+            dead += string.Create(inv, $", ... ({DeadUnits.Length - 16} more)");
+        }
+        string histogram = string.Join(", ", Histogram.Select(c => c.ToString(inv)));
+        return string.Create(inv, $"{DeadUnits.Length} of {Units} units dead ({DeadFraction * 100:0.0}%): [{dead}]; {Observations} observations per unit, active above {Threshold}; histogram [{histogram}]");
+    }
 }

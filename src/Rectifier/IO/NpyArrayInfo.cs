@@ -14,6 +14,30 @@ public enum NpyDataType
 
     /// <summary>IEEE binary64 (<c>f8</c>).</summary>
     Float64,
+
+    /// <summary>Signed 8-bit integers (<c>i1</c>): read only, e.g. class labels.</summary>
+    Int8,
+
+    /// <summary>Unsigned 8-bit integers (<c>u1</c>): read only.</summary>
+    UInt8,
+
+    /// <summary>Signed 16-bit integers (<c>i2</c>): read only.</summary>
+    Int16,
+
+    /// <summary>Unsigned 16-bit integers (<c>u2</c>): read only.</summary>
+    UInt16,
+
+    /// <summary>Signed 32-bit integers (<c>i4</c>): read only.</summary>
+    Int32,
+
+    /// <summary>Unsigned 32-bit integers (<c>u4</c>): read only.</summary>
+    UInt32,
+
+    /// <summary>Signed 64-bit integers (<c>i8</c>, what NumPy writes for class numbers): read only.</summary>
+    Int64,
+
+    /// <summary>Unsigned 64-bit integers (<c>u8</c>): read only.</summary>
+    UInt64,
 }
 
 /// <summary>A .npy file that cannot be read: the message names the file and the problem.</summary>
@@ -45,7 +69,7 @@ public sealed class NpyFormatException : Exception
 /// <param name="FortranOrder">True for column-major data.</param>
 /// <param name="Shape">The dimensions (empty for a 0-d array).</param>
 /// <param name="DataOffset">Byte offset of the first element.</param>
-public sealed record NpyArrayInfo(NpyDataType DataType, bool BigEndian, bool FortranOrder, long[] Shape, long DataOffset)
+public sealed record NpyArrayInfo(NpyDataType DataType, bool BigEndian, bool FortranOrder, nint[] Shape, long DataOffset)
 {
     /// <summary>Headers longer than this are refused (NumPy writes a few hundred bytes; the cap keeps a lying
     /// header-length field from allocating gigabytes).</summary>
@@ -54,16 +78,53 @@ public sealed record NpyArrayInfo(NpyDataType DataType, bool BigEndian, bool For
     private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     /// <summary>Bytes per element.</summary>
-    public int ItemSize => DataType switch { NpyDataType.Float16 => 2, NpyDataType.Float32 => 4, _ => 8 };
+    public int ItemSize => SizeOf(DataType);
 
     /// <summary>The number of elements (the product of the shape; 1 for a 0-d array).</summary>
     public long Count => Shape.Aggregate(1L, (a, d) => a * d);
 
-    /// <summary>The NumPy dtype string (<c>&lt;f4</c>, <c>&gt;f8</c>, …).</summary>
-    public string Descr => (BigEndian ? ">" : "<") + "f" + ItemSize.ToString(CultureInfo.InvariantCulture);
+    /// <summary>The NumPy dtype string (<c>&lt;f4</c>, <c>&gt;f8</c>, <c>|u1</c>, …).</summary>
+    public string Descr => (ItemSize == 1 ? "|" : BigEndian ? ">" : "<") + KindLetter(DataType) + ItemSize.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>True for the floating-point types the activations take (float16, float32, float64).</summary>
+    public bool IsFloatingPoint => DataType is NpyDataType.Float16 or NpyDataType.Float32 or NpyDataType.Float64;
 
     /// <summary>The shape as NumPy prints it: <c>(2, 3)</c>, <c>(5,)</c>, <c>()</c>.</summary>
-    public string ShapeText => Shape.Length == 1 ? $"({Shape[0]},)" : "(" + string.Join(", ", Shape) + ")";
+    public string ShapeText => FormatShape(Shape);
+
+    internal static string FormatShape(ReadOnlySpan<nint> shape)
+    {
+        var parts = new string[shape.Length];
+        for (int i = 0; i < shape.Length; i++)
+        {
+            parts[i] = shape[i].ToString(CultureInfo.InvariantCulture);
+        }
+        return parts.Length == 1 ? "(" + parts[0] + ",)" : "(" + string.Join(", ", parts) + ")";
+    }
+
+    /// <summary>Bytes per element of <paramref name="type"/>.</summary>
+    /// <param name="type">The element type.</param>
+    public static int SizeOf(NpyDataType type) => type switch
+    {
+        NpyDataType.Int8 or NpyDataType.UInt8 => 1,
+        NpyDataType.Float16 or NpyDataType.Int16 or NpyDataType.UInt16 => 2,
+        NpyDataType.Float32 or NpyDataType.Int32 or NpyDataType.UInt32 => 4,
+        _ => 8,
+    };
+
+    private static char KindLetter(NpyDataType type) => type switch
+    {
+        NpyDataType.Float16 or NpyDataType.Float32 or NpyDataType.Float64 => 'f',
+        NpyDataType.Int8 or NpyDataType.Int16 or NpyDataType.Int32 or NpyDataType.Int64 => 'i',
+        _ => 'u',
+    };
+
+    private static readonly Dictionary<string, NpyDataType> Kinds = new(StringComparer.Ordinal)
+    {
+        ["f2"] = NpyDataType.Float16, ["f4"] = NpyDataType.Float32, ["f8"] = NpyDataType.Float64,
+        ["i1"] = NpyDataType.Int8, ["u1"] = NpyDataType.UInt8, ["i2"] = NpyDataType.Int16, ["u2"] = NpyDataType.UInt16,
+        ["i4"] = NpyDataType.Int32, ["u4"] = NpyDataType.UInt32, ["i8"] = NpyDataType.Int64, ["u8"] = NpyDataType.UInt64,
+    };
 
     /// <summary>Reads and validates the header of <paramref name="stream"/> (positioned at its start) and checks the
     /// data length against the stream's length. Nothing past the header is read.</summary>
@@ -150,18 +211,14 @@ public sealed record NpyArrayInfo(NpyDataType DataType, bool BigEndian, bool For
         {
             throw Bad(fileName, "'descr' is not a dtype string (structured and object arrays are not supported)");
         }
-        (NpyDataType type, bool bigEndian) = descr switch
+        if (descr.Length != 3 || descr[0] is not ('<' or '>' or '=' or '|') || !Kinds.TryGetValue(descr[1..], out NpyDataType type)
+            || (descr[0] == '|' && SizeOf(type) != 1))
         {
-            "<f2" or "=f2" => (NpyDataType.Float16, false),
-            "<f4" or "=f4" => (NpyDataType.Float32, false),
-            "<f8" or "=f8" => (NpyDataType.Float64, false),
-            ">f2" => (NpyDataType.Float16, true),
-            ">f4" => (NpyDataType.Float32, true),
-            ">f8" => (NpyDataType.Float64, true),
-            _ => throw Bad(fileName, descr.Contains('O', StringComparison.Ordinal)
+            throw Bad(fileName, descr.Contains('O', StringComparison.Ordinal)
                 ? $"dtype '{descr}' is an object (pickled) array, which is never loaded"
-                : $"dtype '{descr}' is not supported (use float16, float32 or float64: <f2, <f4, <f8)"),
-        };
+                : $"dtype '{descr}' is not supported (use float16, float32 or float64: <f2, <f4, <f8; integer files are read as labels)");
+        }
+        bool bigEndian = descr[0] == '>' && SizeOf(type) > 1;
         if (dict["fortran_order"] is not bool fortran)
         {
             throw Bad(fileName, "'fortran_order' must be True or False");
@@ -187,7 +244,7 @@ public sealed record NpyArrayInfo(NpyDataType DataType, bool BigEndian, bool For
                 throw Bad(fileName, "'shape' describes more elements than can be addressed");
             }
         }
-        return new NpyArrayInfo(type, bigEndian, fortran, [.. dims], dataOffset);
+        return new NpyArrayInfo(type, bigEndian, fortran, [.. dims.Select(d => checked((nint)d))], dataOffset);
     }
 
     /// <summary>The header bytes of a file holding this array (little-endian, format 1.0 or 2.0 if the header needs
@@ -195,10 +252,10 @@ public sealed record NpyArrayInfo(NpyDataType DataType, bool BigEndian, bool For
     /// <param name="dataType">The element type.</param>
     /// <param name="shape">The dimensions.</param>
     /// <param name="fortranOrder">Whether the data is column-major.</param>
-    public static byte[] CreateHeader(NpyDataType dataType, ReadOnlySpan<long> shape, bool fortranOrder = false)
+    public static byte[] CreateHeader(NpyDataType dataType, ReadOnlySpan<nint> shape, bool fortranOrder = false)
     {
-        string descr = dataType switch { NpyDataType.Float16 => "<f2", NpyDataType.Float32 => "<f4", _ => "<f8" };
-        string shapeText = shape.Length == 1 ? $"({shape[0]},)" : "(" + string.Join(", ", shape.ToArray()) + ")";
+        string descr = new NpyArrayInfo(dataType, false, fortranOrder, [], 0).Descr;
+        string shapeText = FormatShape(shape);
         string dict = $"{{'descr': '{descr}', 'fortran_order': {(fortranOrder ? "True" : "False")}, 'shape': {shapeText}, }}";
         int version = dict.Length + 1 + 10 > 65535 ? 2 : 1;
         int prefix = version == 1 ? 10 : 12;

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
@@ -27,9 +28,28 @@ public sealed class NpyReader : IDisposable
     /// <param name="path">The .npy file.</param>
     /// <exception cref="NpyFormatException">The file is not a .npy file Rectifier can read.</exception>
     /// <exception cref="IOException">The file cannot be opened.</exception>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
     public static NpyReader Open(string path)
     {
-        SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Directory.Exists(path))
+        {
+            throw new IOException($"{path}: is a folder, not a .npy file");
+        }
+        SafeFileHandle handle;
+        try
+        {
+            handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new FileNotFoundException($"{path}: no such file", path, e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new UnauthorizedAccessException($"{path}: permission denied", e);
+        }
         try
         {
             using var stream = new FileStream(handle, FileAccess.Read, 1, isAsync: false);
@@ -92,7 +112,7 @@ public sealed class NpyWriter : IDisposable
         _handle = handle;
         DataType = type;
         _dataOffset = dataOffset;
-        _itemSize = type switch { NpyDataType.Float16 => 2, NpyDataType.Float32 => 4, _ => 8 };
+        _itemSize = NpyArrayInfo.SizeOf(type);
         Count = count;
     }
 
@@ -105,29 +125,53 @@ public sealed class NpyWriter : IDisposable
     /// <summary>Creates (or truncates) <paramref name="path"/> with the header of an array of <paramref name="shape"/>;
     /// the data area is sized up front.</summary>
     /// <param name="path">The file to write.</param>
-    /// <param name="type">The element type.</param>
+    /// <param name="type">The element type (float16, float32 or float64).</param>
     /// <param name="shape">The dimensions.</param>
     /// <param name="fortranOrder">Whether the data is column-major.</param>
-    public static NpyWriter Create(string path, NpyDataType type, ReadOnlySpan<long> shape, bool fortranOrder = false)
+    public static NpyWriter Create(string path, NpyDataType type, ReadOnlySpan<nint> shape, bool fortranOrder = false)
     {
-        byte[] header = NpyArrayInfo.CreateHeader(type, shape, fortranOrder);
-        long count = 1;
-        foreach (long d in shape)
-        {
-            count = checked(count * d);
-        }
+        CheckWritable(type);
         var handle = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None);
         try
         {
-            var writer = new NpyWriter(handle, type, header.Length, count);
-            RandomAccess.SetLength(handle, header.Length + count * writer._itemSize);
-            RandomAccess.Write(handle, header, 0);
-            return writer;
+            return Create(handle, type, shape, fortranOrder);
         }
         catch
         {
             handle.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Writes the header of an array of <paramref name="shape"/> to an open, empty file and sizes its data
+    /// area; the writer takes ownership of <paramref name="handle"/> (for example an unnamed temporary file that is
+    /// linked into place once complete).</summary>
+    /// <param name="handle">A file opened for reading and writing.</param>
+    /// <param name="type">The element type (float16, float32 or float64).</param>
+    /// <param name="shape">The dimensions.</param>
+    /// <param name="fortranOrder">Whether the data is column-major.</param>
+    public static NpyWriter Create(SafeFileHandle handle, NpyDataType type, ReadOnlySpan<nint> shape, bool fortranOrder = false)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        CheckWritable(type);
+        byte[] header = NpyArrayInfo.CreateHeader(type, shape, fortranOrder);
+        long count = 1;
+        foreach (nint d in shape)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(d, nameof(shape));
+            count = checked(count * d);
+        }
+        var writer = new NpyWriter(handle, type, header.Length, count);
+        RandomAccess.SetLength(handle, header.Length + count * writer._itemSize);
+        RandomAccess.Write(handle, header, 0);
+        return writer;
+    }
+
+    private static void CheckWritable(NpyDataType type)
+    {
+        if (type is not (NpyDataType.Float16 or NpyDataType.Float32 or NpyDataType.Float64))
+        {
+            throw new NotSupportedException($".npy files are written as float16, float32 or float64 here, not {type}.");
         }
     }
 
@@ -160,47 +204,68 @@ public sealed class NpyWriter : IDisposable
 public static class Npy
 {
     /// <summary>The .npy element type of <typeparamref name="T"/>.</summary>
-    /// <typeparam name="T">Half, float or double.</typeparam>
+    /// <typeparam name="T">Half, float, double, or an integer type of 8 to 64 bits.</typeparam>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> has no .npy element type here.</exception>
     public static NpyDataType DataTypeOf<T>() =>
         typeof(T) == typeof(Half) ? NpyDataType.Float16
         : typeof(T) == typeof(float) ? NpyDataType.Float32
         : typeof(T) == typeof(double) ? NpyDataType.Float64
-        : throw new NotSupportedException($".npy files hold Half, float or double here, not {typeof(T).Name}.");
+        : typeof(T) == typeof(sbyte) ? NpyDataType.Int8
+        : typeof(T) == typeof(byte) ? NpyDataType.UInt8
+        : typeof(T) == typeof(short) ? NpyDataType.Int16
+        : typeof(T) == typeof(ushort) ? NpyDataType.UInt16
+        : typeof(T) == typeof(int) ? NpyDataType.Int32
+        : typeof(T) == typeof(uint) ? NpyDataType.UInt32
+        : typeof(T) == typeof(long) ? NpyDataType.Int64
+        : typeof(T) == typeof(ulong) ? NpyDataType.UInt64
+        : throw new NotSupportedException($".npy elements are Half, float, double or 8- to 64-bit integers here, not {typeof(T).Name}.");
 
-    /// <summary>Reads a whole (small) array, converting its elements to <typeparamref name="T"/>.</summary>
-    /// <typeparam name="T">Half, float or double.</typeparam>
+    /// <summary>Reads a whole (small) array, converting its elements to <typeparamref name="T"/>: any stored type
+    /// into a floating-point <typeparamref name="T"/> (rounded once), and integer files into an integer
+    /// <typeparamref name="T"/> (checked: a value that does not fit is an error).</summary>
+    /// <typeparam name="T">Half, float, double, or an integer type of 8 to 64 bits.</typeparam>
     /// <param name="path">The .npy file.</param>
     /// <param name="info">Receives the header.</param>
-    /// <exception cref="NpyFormatException">The file is not a .npy file Rectifier can read, or is too large for one array.</exception>
-    public static T[] ReadAll<T>(string path, out NpyArrayInfo info) where T : unmanaged
+    /// <exception cref="NpyFormatException">The file is not a .npy file Rectifier can read, is too large for one array,
+    /// or holds floating-point values and <typeparamref name="T"/> is an integer type, or a value that does not fit.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> has no .npy element type here.</exception>
+    public static T[] ReadAll<T>(string path, out NpyArrayInfo info) where T : unmanaged, INumberBase<T>
     {
+        NpyDataType wanted = DataTypeOf<T>();
         using NpyReader reader = NpyReader.Open(path);
         info = reader.Info;
+        string name = System.IO.Path.GetFileName(path);
         if (info.Count > Array.MaxLength / 8)
         {
-            throw NpyArrayInfo.Bad(System.IO.Path.GetFileName(path), $"{info.Count} elements are too many to load at once");
+            throw NpyArrayInfo.Bad(name, $"{info.Count} elements are too many to load at once");
+        }
+        bool wantFloat = wanted is NpyDataType.Float16 or NpyDataType.Float32 or NpyDataType.Float64;
+        if (!wantFloat && info.IsFloatingPoint)
+        {
+            throw NpyArrayInfo.Bad(name, $"holds {info.Descr} floating-point values, not the integers asked for ({typeof(T).Name})");
         }
         int n = (int)info.Count;
-        var result = new T[n];
-        switch (info.DataType)
+        try
         {
-            case NpyDataType.Float16:
-                var h = new Half[n];
-                reader.Read<Half>(0, h);
-                Convert(h, result);
-                break;
-            case NpyDataType.Float32:
-                var f = new float[n];
-                reader.Read<float>(0, f);
-                Convert(f, result);
-                break;
-            default:
-                var d = new double[n];
-                reader.Read<double>(0, d);
-                Convert(d, result);
-                break;
+            return info.DataType switch
+            {
+                NpyDataType.Float16 => Convert<Half, T>(reader, n),
+                NpyDataType.Float32 => Convert<float, T>(reader, n),
+                NpyDataType.Float64 => Convert<double, T>(reader, n),
+                NpyDataType.Int8 => Convert<sbyte, T>(reader, n),
+                NpyDataType.UInt8 => Convert<byte, T>(reader, n),
+                NpyDataType.Int16 => Convert<short, T>(reader, n),
+                NpyDataType.UInt16 => Convert<ushort, T>(reader, n),
+                NpyDataType.Int32 => Convert<int, T>(reader, n),
+                NpyDataType.UInt32 => Convert<uint, T>(reader, n),
+                NpyDataType.Int64 => Convert<long, T>(reader, n),
+                _ => Convert<ulong, T>(reader, n),
+            };
         }
-        return result;
+        catch (OverflowException)
+        {
+            throw NpyArrayInfo.Bad(name, $"holds a value that does not fit in {typeof(T).Name}");
+        }
     }
 
     /// <summary>Writes a whole array.</summary>
@@ -208,10 +273,10 @@ public static class Npy
     /// <param name="path">The file to write.</param>
     /// <param name="data">The elements, C order.</param>
     /// <param name="shape">The dimensions (their product must equal the length of <paramref name="data"/>).</param>
-    public static void WriteAll<T>(string path, ReadOnlySpan<T> data, ReadOnlySpan<long> shape) where T : unmanaged
+    public static void WriteAll<T>(string path, ReadOnlySpan<T> data, ReadOnlySpan<nint> shape) where T : unmanaged
     {
         long count = 1;
-        foreach (long d in shape)
+        foreach (nint d in shape)
         {
             count *= d;
         }
@@ -223,15 +288,22 @@ public static class Npy
         writer.Write(0, data);
     }
 
-    private static void Convert<TFrom, TTo>(TFrom[] from, TTo[] to) where TFrom : unmanaged where TTo : unmanaged
+    private static TTo[] Convert<TFrom, TTo>(NpyReader reader, int n) where TFrom : unmanaged, INumberBase<TFrom> where TTo : INumberBase<TTo>
     {
-        for (int i = 0; i < from.Length; i++)
+        var stored = new TFrom[n];
+        reader.Read<TFrom>(0, stored);
+        if (typeof(TFrom) == typeof(TTo))
         {
-            double v = from[i] switch { Half h => (double)h, float f => f, double d => d, _ => double.NaN };
-            to[i] = typeof(TTo) == typeof(Half) ? (TTo)(object)(Half)v
-                : typeof(TTo) == typeof(float) ? (TTo)(object)(float)v
-                : (TTo)(object)v;
+            return (TTo[])(object)stored;
         }
+        var result = new TTo[n];
+        bool toFloat = typeof(TTo) == typeof(Half) || typeof(TTo) == typeof(float) || typeof(TTo) == typeof(double);
+        for (int i = 0; i < n; i++)
+        {
+            // Floating-point targets: converted directly, rounded once. Integer targets: checked.
+            result[i] = toFloat ? TTo.CreateTruncating(stored[i]) : TTo.CreateChecked(stored[i]);
+        }
+        return result;
     }
 
     internal static void CheckType<T>(NpyDataType type, string paramName)
@@ -246,6 +318,8 @@ public static class Npy
     {
         switch (itemSize)
         {
+            case 1:
+                break;
             case 2:
                 var u16 = MemoryMarshal.Cast<byte, ushort>(bytes);
                 BinaryPrimitives.ReverseEndianness(u16, u16);

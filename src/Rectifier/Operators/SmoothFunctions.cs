@@ -4,7 +4,7 @@ using E = Rectifier.Maths.Elementary;
 
 namespace Rectifier.Operators;
 
-// The smooth family (SPEC.md): each forward and backward written once over any lane type. Comments give the formula
+// The smooth family (docs/SPEC.md): each forward and backward written once over any lane type. Comments give the formula
 // as evaluated; the reasons (which form avoids which cancellation) are in docs/ACCURACY.md.
 
 /// <summary>Lanes helpers shared by the smooth functions.</summary>
@@ -40,7 +40,8 @@ internal static class Lanes
     }
 
     /// <summary>c·x rounded once for a constant c that the lane type cannot hold exactly (selu's scale in float lanes):
-    /// c = hi + lo, hi·x + lo·x in one fused multiply-add, so that c·x overflows exactly where the true product does.</summary>
+    /// c = hi + lo, hi·x + lo·x in one fused multiply-add, so that c·x overflows exactly where the true product does.
+    /// At x = ±∞ the two parts have opposite infinities (∞ − ∞ = NaN): there the product is hi·x = ±∞.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Scale<TV, O>(TV x, double c) where TV : struct where O : ISimd<TV>
     {
@@ -49,7 +50,8 @@ internal static class Lanes
             return x;
         }
         double hi = O.IsDouble ? c : (float)c;
-        return O.Fma(O.C(hi), x, O.Mul(O.C(c - hi), x));
+        TV product = O.Fma(O.C(hi), x, O.Mul(O.C(c - hi), x));
+        return O.Select(O.Equal(O.Sub(x, x), O.C(0)), product, O.Mul(O.C(hi), x));
     }
 
     /// <summary>−0.0 where x = −∞ (the limit of x·f(x) when f decays faster than x grows), else y.</summary>
