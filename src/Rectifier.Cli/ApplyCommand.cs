@@ -11,7 +11,8 @@ namespace Rectifier.Cli;
 /// size, streamed in pieces with bounded memory, written atomically.</summary>
 internal static class ApplyCommand
 {
-    private sealed class Options
+    /// <summary>The activation-parameter options of apply, grad and plot.</summary>
+    internal sealed class Options
     {
         public readonly Option<double?> NegativeSlope = CliOptions.OptionalNumber("--negative-slope", "leaky_relu: slope for x ≤ 0 (default 0.01)");
         public readonly Option<double?> Weight = CliOptions.OptionalNumber("--weight", "prelu: the single weight (default 0.25)");
@@ -47,6 +48,34 @@ internal static class ApplyCommand
             {
                 yield return GradWeightFile;
             }
+        }
+
+        /// <summary>The parameter values of <paramref name="spec"/>: given options, else PyTorch's defaults; a required
+        /// parameter that is missing is a usage error.</summary>
+        public ParameterValues ValuesFor(ParseResult parse, FunctionSpec spec)
+        {
+            var values = new ParameterValues();
+            foreach (ParameterSpec p in spec.Parameters)
+            {
+                if (p.Option == "--approximate")
+                {
+                    string? a = parse.GetValue(Approximate);
+                    values.Approximate = a switch
+                    {
+                        null or "none" => GeluApproximation.None,
+                        "tanh" => GeluApproximation.Tanh,
+                        _ => throw CliError.Usage($"--approximate must be 'none' or 'tanh', not '{a}'"),
+                    };
+                    continue;
+                }
+                double? given = parse.GetValue(Numeric(p.Option)!);
+                if (given is null && p.Default is null)
+                {
+                    throw CliError.Usage($"{spec.Name} needs {p.Option} ({p.Help}), e.g. 'rectifier apply threshold in.npy out.npy --threshold 0.1 --value 0'");
+                }
+                values.Set(p.Option, given ?? p.Default!.Value);
+            }
+            return values;
         }
 
         public Option<double?>? Numeric(string name) => name switch
@@ -137,8 +166,7 @@ internal static class ApplyCommand
     /// <summary>The function, its parameter values (defaults filled, inapplicable options refused) and the weight file.</summary>
     private static (FunctionSpec Spec, ParameterValues Values, string? WeightFile) Resolve(ParseResult parse, string name, Options options, bool grad)
     {
-        FunctionSpec spec = Functions.Find(name)
-            ?? throw CliError.Usage($"unknown function '{name}'; did you mean '{Functions.Closest(name)}'? ('rectifier list' shows them all)");
+        FunctionSpec spec = Functions.Require(name);
         var allowed = new HashSet<string>(spec.Parameters.Select(p => p.Option), StringComparer.Ordinal);
         if (spec.Name == "prelu")
         {
@@ -156,27 +184,7 @@ internal static class ApplyCommand
                 throw CliError.Usage($"{o.Name} does not apply to {spec.Name}, which {takes}");
             }
         }
-        var values = new ParameterValues();
-        foreach (ParameterSpec p in spec.Parameters)
-        {
-            if (p.Option == "--approximate")
-            {
-                string? a = parse.GetValue(options.Approximate);
-                values.Approximate = a switch
-                {
-                    null or "none" => GeluApproximation.None,
-                    "tanh" => GeluApproximation.Tanh,
-                    _ => throw CliError.Usage($"--approximate must be 'none' or 'tanh', not '{a}'"),
-                };
-                continue;
-            }
-            double? given = parse.GetValue(options.Numeric(p.Option)!);
-            if (given is null && p.Default is null)
-            {
-                throw CliError.Usage($"{spec.Name} needs {p.Option} ({p.Help}), e.g. 'rectifier apply threshold in.npy out.npy --threshold 0.1 --value 0'");
-            }
-            values.Set(p.Option, given ?? p.Default!.Value);
-        }
+        ParameterValues values = options.ValuesFor(parse, spec);
         string? weightFile = parse.GetValue(options.WeightFile);
         if (weightFile is not null && parse.GetResult(options.Weight) is not null)
         {

@@ -57,6 +57,7 @@ internal static class CliApp
         root.Subcommands.Add(ApplyCommand.CreateApply(ctx));
         root.Subcommands.Add(ApplyCommand.CreateGrad(ctx));
         root.Subcommands.Add(DeadUnitsCommand.Create(ctx));
+        root.Subcommands.Add(PlotCommand.Create(ctx));
         root.Subcommands.Add(BenchCommand.Create(ctx));
         root.Subcommands.Add(ExperimentCommand.Create(ctx));
         return root;

@@ -49,6 +49,7 @@ internal static class DemoCommand
         console.MarkupLine("relu'(x) is 1 where x > 0 and 0 elsewhere (0 at the kink x = 0, as in PyTorch).");
         console.MarkupLine("Units whose input stays negative get no gradient and can 'die'; leaky_relu and prelu keep a small slope there.");
         console.MarkupLine($"Vector path: [bold]{RuntimeInfo.VectorDescription}[/], {Environment.ProcessorCount} core(s) available.");
+        console.MarkupLine("To see the curves and their derivatives: [grey]rectifier plot relu leaky_relu --derivative[/] (writes plot.png).");
     }
 
     internal static string Format(float v) =>

@@ -68,6 +68,10 @@ internal static class Functions
 
     public static FunctionSpec? Find(string name) => All.FirstOrDefault(f => f.Name == name);
 
+    /// <summary>The function named <paramref name="name"/>, or a usage error with the closest name.</summary>
+    public static FunctionSpec Require(string name) => Find(name)
+        ?? throw CliError.Usage($"unknown function '{name}'; did you mean '{Closest(name)}'? ('rectifier list' shows them all)");
+
     /// <summary>The closest known name, for "did you mean".</summary>
     public static string Closest(string name) =>
         All.Select(f => f.Name).OrderBy(n => Distance(n, name.ToLowerInvariant().Replace('-', '_'))).First();

@@ -204,6 +204,13 @@ internal sealed partial class AtomicOutput : IDisposable
     private const int ORdWr = 2, OCloExec = 0x80000, OTmpFileBase = 0x400000;
     private const int AtFdCwd = -100, AtSymlinkFollow = 0x400;
 
+    /// <summary>Whether outputs in <paramref name="dir"/> can live in an unnamed file until committed.</summary>
+    internal static bool CanCreateUnnamed(string dir)
+    {
+        using SafeFileHandle? probe = OpenUnnamed(dir);
+        return probe is not null;
+    }
+
     private static SafeFileHandle? OpenUnnamed(string dir)
     {
         if (!OperatingSystem.IsLinux() || !Directory.Exists("/proc/self/fd"))
