@@ -9,6 +9,8 @@ using Rectifier.Benchmarks;
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- exhaustive [--only a,b]      every finite float, forward (long)
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- mask [--quick]               1-bit-mask forward/backward, f32 64M
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- fused [--quick]              fused bias + activation vs separate passes
+//   dotnet run -c Release --project bench/Rectifier.Benchmarks -- monitor [--quick]            dead-unit monitor vs relu forward, f32
+//   dotnet run -c Release --project bench/Rectifier.Benchmarks -- monitor-micro                the monitor's kernels on cache-resident data
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- thresholds                   parallel / non-temporal sweeps
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- bdn [BenchmarkDotNet args]   the BenchmarkDotNet classes
 string mode = args.Length > 0 ? args[0] : "relu";
@@ -24,6 +26,8 @@ string result = mode switch
     "exhaustive" => header + AccuracyReport.Exhaustive(Option("--only")),
     "mask" => header + MaskSuite.Run(quick ? 1 << 24 : 1 << 26, quick),
     "fused" => header + FusedSuite.Run(quick),
+    "monitor" => header + MonitorSuite.Run(quick),
+    "monitor-micro" => header + MonitorMicro.Run(),
     "thresholds" => header + Thresholds.Run(),
     "bdn" => RunBdn(args[1..]),
     _ => throw new ArgumentException($"unknown mode '{mode}': use relu, thresholds or bdn"),

@@ -1,0 +1,456 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using Rectifier.Operators;
+
+namespace Rectifier.Kernels;
+
+/// <summary>Counting "x &gt; t" for the dead-unit monitor, written once over the width strategy (512 → 256 → 128 →
+/// scalar, folded by the JIT): along a run (all one unit: NCHW and axis 0), and across rows into per-unit counters
+/// ([batch, units]). A compare gives all-ones lanes, i.e. −1 as an integer, so subtracting the compare from an
+/// integer accumulator counts in one instruction; counts are exact integers, so they never depend on the width or
+/// the order. Half data is widened to float in blocks (exact), compared with the threshold rounded to Half first.</summary>
+internal static unsafe class CountKernels
+{
+    /// <summary>How many elements of <paramref name="data"/> are greater than <paramref name="threshold"/> (NaN never is).</summary>
+    public static long CountAbove<T>(ReadOnlySpan<T> data, T threshold) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(Half))
+        {
+            ReadOnlySpan<Half> h = System.Runtime.InteropServices.MemoryMarshal.Cast<T, Half>(data);
+            float t = (float)(Half)(object)threshold;
+            Span<float> block = stackalloc float[1024];
+            long total = 0;
+            for (int i = 0; i < h.Length; i += block.Length)
+            {
+                int n = Math.Min(block.Length, h.Length - i);
+                TensorPrimitives.ConvertToSingle(h.Slice(i, n), block[..n]);
+                total += CountAbove<float>(block[..n], t);
+            }
+            return total;
+        }
+        fixed (T* p = data)
+        {
+            if (Vector512.IsHardwareAccelerated && data.Length >= Vector512<T>.Count)
+            {
+                return Count<T, W512<T>, Vector512<T>>(p, data.Length, threshold);
+            }
+            if (Vector256.IsHardwareAccelerated && data.Length >= Vector256<T>.Count)
+            {
+                return Count<T, W256<T>, Vector256<T>>(p, data.Length, threshold);
+            }
+            if (Vector128.IsHardwareAccelerated && data.Length >= Vector128<T>.Count)
+            {
+                return Count<T, W128<T>, Vector128<T>>(p, data.Length, threshold);
+            }
+            long count = 0;
+            for (int i = 0; i < data.Length; i++)
+            {
+                count += p[i] > threshold ? 1 : 0;
+            }
+            return count;
+        }
+    }
+
+    /// <summary>Four independent accumulators over the body; the tail as one vector overlapping the body, masked
+    /// to the elements not yet counted.</summary>
+    private static long Count<T, W, TV>(T* p, int n, T threshold) where T : unmanaged, IFloatingPointIeee754<T> where W : IWidth<T, TV> where TV : unmanaged
+    {
+        int v = W.Count;
+        TV t = W.Splat(threshold);
+        TV a0 = default, a1 = default, a2 = default, a3 = default;
+        int i = 0;
+        // Integer lanes hold at most 2^31 − 1 (float) before they wrap: flush every 2^30 vectors.
+        long total = 0;
+        while (i <= n - 4 * v)
+        {
+            int stop = (int)Math.Min(n - 4 * v, i + (1L << 30) * v);
+            for (; i <= stop; i += 4 * v)
+            {
+                a0 = W.CountInto(a0, W.Load(p + i), t);
+                a1 = W.CountInto(a1, W.Load(p + i + v), t);
+                a2 = W.CountInto(a2, W.Load(p + i + 2 * v), t);
+                a3 = W.CountInto(a3, W.Load(p + i + 3 * v), t);
+            }
+            total += W.Sum(a0) + W.Sum(a1) + W.Sum(a2) + W.Sum(a3);
+            a0 = a1 = a2 = a3 = default;
+        }
+        for (; i <= n - v; i += v)
+        {
+            a0 = W.CountInto(a0, W.Load(p + i), t);
+        }
+        if (i < n)
+        {
+            // The last vector [n − v, n): count only its lanes at or past i.
+            a0 = W.CountInto(a0, W.Load(p + n - v), t, skip: v - (n - i));
+        }
+        return total + W.Sum(a0);
+    }
+
+    /// <summary>y = op(x) over one run, returning how many y are greater than <paramref name="threshold"/>: the
+    /// activation and the count in one pass, from registers (float and double; the operator's vector and scalar
+    /// forms give the same bits, so y is what the element-wise driver writes). <paramref name="y"/> may be
+    /// <paramref name="x"/>.</summary>
+    public static long MapCount<T, TOp>(TOp op, T* x, T* y, int n, T threshold) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IUnaryOperator<T>
+    {
+        int i = 0;
+        long count = 0;
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count)
+        {
+            count = MapCount<T, TOp, W512<T>, Vector512<T>>(op, x, y, n, threshold, out i);
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count)
+        {
+            count = MapCount<T, TOp, W256<T>, Vector256<T>>(op, x, y, n, threshold, out i);
+        }
+        else if (Vector128.IsHardwareAccelerated && n >= Vector128<T>.Count)
+        {
+            count = MapCount<T, TOp, W128<T>, Vector128<T>>(op, x, y, n, threshold, out i);
+        }
+        for (; i < n; i++)
+        {
+            T r = op.Invoke(x[i]);
+            y[i] = r;
+            count += r > threshold ? 1 : 0;
+        }
+        return count;
+    }
+
+    private static long MapCount<T, TOp, W, TV>(TOp op, T* x, T* y, int n, T threshold, out int done)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IUnaryOperator<T> where W : IWidth<T, TV> where TV : unmanaged
+    {
+        int v = W.Count;
+        TV t = W.Splat(threshold);
+        TV a0 = default, a1 = default;
+        int i = 0;
+        // A lane gains at most n / v ≤ 2^29 counts here: no 32-bit wrap.
+        for (; i <= n - 2 * v; i += 2 * v)
+        {
+            TV r0 = W.Apply(op, W.Load(x + i)), r1 = W.Apply(op, W.Load(x + i + v));
+            W.StoreCounts(r0, y + i);
+            W.StoreCounts(r1, y + i + v);
+            a0 = W.CountInto(a0, r0, t);
+            a1 = W.CountInto(a1, r1, t);
+        }
+        for (; i <= n - v; i += v)
+        {
+            TV r = W.Apply(op, W.Load(x + i));
+            W.StoreCounts(r, y + i);
+            a0 = W.CountInto(a0, r, t);
+        }
+        done = i;
+        return W.Sum(a0) + W.Sum(a1);
+    }
+
+    /// <summary>Adds, for each row of <paramref name="rows"/> × <paramref name="units"/> elements, 1 to
+    /// <paramref name="active"/>[u] where the row's element u is greater than <paramref name="threshold"/>.</summary>
+    public static void AddRows<T>(ReadOnlySpan<T> data, int rows, int units, T threshold, Span<long> active) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        using var counters = new RowCounters(units, typeof(T) == typeof(double));
+        counters.Add(data, rows, threshold);
+        counters.FlushInto(active);
+    }
+
+    /// <summary>Per-unit counters in integer lanes of the data's size (32-bit for float and Half, 64-bit for double),
+    /// so a row is counted with one compare and one integer subtract per vector; <see cref="FlushInto"/> adds them to
+    /// 64-bit totals (and <see cref="Add{T}"/> flushes by itself before a 32-bit counter could wrap).</summary>
+    internal sealed class RowCounters : IDisposable
+    {
+        private readonly int[]? _int;
+        private readonly long[]? _long;
+        private readonly long[] _flushed;
+        private long _rowsSinceFlush;
+        private float[]? _halfBlock;
+
+        public RowCounters(int units, bool wide)
+        {
+            Units = units;
+            _flushed = new long[units];
+            if (wide)
+            {
+                _long = new long[units];
+            }
+            else
+            {
+                _int = new int[units];
+            }
+        }
+
+        public int Units { get; }
+
+        /// <summary>Counts <paramref name="rows"/> whole rows of <see cref="Units"/> elements.</summary>
+        public void Add<T>(ReadOnlySpan<T> data, int rows, T threshold) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (typeof(T) == typeof(Half))
+            {
+                ReadOnlySpan<Half> h = System.Runtime.InteropServices.MemoryMarshal.Cast<T, Half>(data);
+                float t = (float)(Half)(object)threshold;
+                int perBlock = Math.Max(1, 4096 / Math.Max(1, Units));
+                _halfBlock ??= new float[perBlock * Units];
+                for (int r = 0; r < rows; r += perBlock)
+                {
+                    int k = Math.Min(perBlock, rows - r);
+                    TensorPrimitives.ConvertToSingle(h.Slice(r * Units, k * Units), _halfBlock.AsSpan(0, k * Units));
+                    Add<float>(_halfBlock.AsSpan(0, k * Units), k, t);
+                }
+                return;
+            }
+            for (int r0 = 0; r0 < rows;)
+            {
+                int k = (int)Math.Min(rows - r0, (1L << 30) - _rowsSinceFlush);
+                fixed (T* p = data.Slice(r0 * Units, k * Units))
+                fixed (int* ci = _int)
+                fixed (long* cl = _long)
+                {
+                    void* c = typeof(T) == typeof(double) ? cl : ci;
+                    if (Vector512.IsHardwareAccelerated && Units >= Vector512<T>.Count)
+                    {
+                        Rows<T, W512<T>, Vector512<T>>(p, k, Units, threshold, c);
+                    }
+                    else if (Vector256.IsHardwareAccelerated && Units >= Vector256<T>.Count)
+                    {
+                        Rows<T, W256<T>, Vector256<T>>(p, k, Units, threshold, c);
+                    }
+                    else if (Vector128.IsHardwareAccelerated && Units >= Vector128<T>.Count)
+                    {
+                        Rows<T, W128<T>, Vector128<T>>(p, k, Units, threshold, c);
+                    }
+                    else
+                    {
+                        for (int r = 0; r < k; r++)
+                        {
+                            T* row = p + (long)r * Units;
+                            for (int u = 0; u < Units; u++)
+                            {
+                                if (row[u] > threshold)
+                                {
+                                    if (typeof(T) == typeof(double))
+                                    {
+                                        cl[u]++;
+                                    }
+                                    else
+                                    {
+                                        ci[u]++;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                r0 += k;
+                _rowsSinceFlush += k;
+                if (_rowsSinceFlush >= 1L << 30)
+                {
+                    Flush();
+                }
+            }
+        }
+
+        private void Flush()
+        {
+            for (int u = 0; u < Units; u++)
+            {
+                _flushed[u] += _int is not null ? _int[u] : _long![u];
+            }
+            if (_int is not null)
+            {
+                Array.Clear(_int);
+            }
+            else
+            {
+                Array.Clear(_long!);
+            }
+            _rowsSinceFlush = 0;
+        }
+
+        /// <summary>Adds every count so far to <paramref name="active"/> and clears the counters.</summary>
+        public void FlushInto(Span<long> active)
+        {
+            Flush();
+            for (int u = 0; u < Units; u++)
+            {
+                active[u] += _flushed[u];
+            }
+            Array.Clear(_flushed);
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    /// <summary>Whole rows, 8 at a time (rows 4 KB apart share L1 sets: more at once would evict each other): for each vector of units, its counters are loaded once, the 8 rows'
+    /// compares subtracted in a register, and stored once (two vectors of units interleaved, so two chains run at
+    /// once); each row is read front to back, so the 8 rows are 8 sequential streams. The last vector of the row
+    /// overlaps the one before it and counts only its new lanes.</summary>
+    private static void Rows<T, W, TV>(T* p, int rows, int units, T threshold, void* counters)
+        where T : unmanaged, IFloatingPointIeee754<T> where W : IWidth<T, TV> where TV : unmanaged
+    {
+        const int Group = 8;
+        int v = W.Count;
+        TV t = W.Splat(threshold);
+        T* c = (T*)counters;   // integer lanes of T's size, reinterpreted
+        int full = units / v * v;
+        int skip = full == units ? 0 : v - (units - full);
+        for (int r0 = 0; r0 < rows; r0 += Group)
+        {
+            int nr = Math.Min(Group, rows - r0);
+            T* q = p + (long)r0 * units;
+            int k = 0;
+            for (; k + 2 * v <= full; k += 2 * v)
+            {
+                TV a = W.Load(c + k), b = W.Load(c + k + v);
+                T* x = q + k;
+                for (int r = 0; r < nr; r++, x += units)
+                {
+                    a = W.CountInto(a, W.Load(x), t);
+                    b = W.CountInto(b, W.Load(x + v), t);
+                }
+                W.StoreCounts(a, c + k);
+                W.StoreCounts(b, c + k + v);
+            }
+            for (; k < full; k += v)
+            {
+                TV a = W.Load(c + k);
+                T* x = q + k;
+                for (int r = 0; r < nr; r++, x += units)
+                {
+                    a = W.CountInto(a, W.Load(x), t);
+                }
+                W.StoreCounts(a, c + k);
+            }
+            if (skip != 0)
+            {
+                TV a = W.Load(c + units - v);
+                T* x = q + units - v;
+                for (int r = 0; r < nr; r++, x += units)
+                {
+                    a = W.CountInto(a, W.Load(x), t, skip);
+                }
+                W.StoreCounts(a, c + units - v);
+            }
+        }
+    }
+
+    /// <summary>One vector width for <see cref="CountKernels"/>: lanes of T, counters in integer lanes of T's size.</summary>
+    private interface IWidth<T, TV> where T : unmanaged where TV : struct
+    {
+        static abstract int Count { get; }
+        static abstract TV Splat(T value);
+        static abstract TV Load(T* p);
+        /// <summary>acc + (x &gt; t ? 1 : 0) per lane, lanes below <paramref name="skip"/> left out.</summary>
+        static abstract TV CountInto(TV acc, TV x, TV t, int skip = 0);
+        static abstract long Sum(TV acc);
+        static abstract void StoreCounts(TV acc, T* p);
+        static abstract TV Apply<TOp>(TOp op, TV x) where TOp : struct, IUnaryOperator<T>;
+    }
+
+    private readonly struct W512<T> : IWidth<T, Vector512<T>> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static int Count => Vector512<T>.Count;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Splat(T value) => Vector512.Create(value);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Load(T* p) => Vector512.Load(p);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<T> CountInto(Vector512<T> acc, Vector512<T> x, Vector512<T> t, int skip = 0)
+        {
+            Vector512<T> mask = Vector512.GreaterThan(x, t);
+            if (skip > 0)
+            {
+                mask &= Tail(skip);
+            }
+            return typeof(T) == typeof(float)
+                ? (acc.AsInt32() - mask.AsInt32()).As<int, T>()
+                : (acc.AsInt64() - mask.AsInt64()).As<long, T>();
+        }
+
+        private static Vector512<T> Tail(int skip)
+        {
+            Vector512<T> lanes = typeof(T) == typeof(float) ? Vector512<int>.Indices.As<int, T>() : Vector512<long>.Indices.As<long, T>();
+            return typeof(T) == typeof(float)
+                ? Vector512.GreaterThanOrEqual(lanes.AsInt32(), Vector512.Create(skip)).As<int, T>()
+                : Vector512.GreaterThanOrEqual(lanes.AsInt64(), Vector512.Create((long)skip)).As<long, T>();
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static long Sum(Vector512<T> acc) => typeof(T) == typeof(float)
+            ? Vector512.Sum(Vector512.WidenLower(acc.AsInt32()) + Vector512.WidenUpper(acc.AsInt32()))
+            : Vector512.Sum(acc.AsInt64());
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreCounts(Vector512<T> acc, T* p) => acc.Store(p);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Apply<TOp>(TOp op, Vector512<T> x) where TOp : struct, IUnaryOperator<T> => op.Invoke(x);
+    }
+
+    private readonly struct W256<T> : IWidth<T, Vector256<T>> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static int Count => Vector256<T>.Count;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Splat(T value) => Vector256.Create(value);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Load(T* p) => Vector256.Load(p);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<T> CountInto(Vector256<T> acc, Vector256<T> x, Vector256<T> t, int skip = 0)
+        {
+            Vector256<T> mask = Vector256.GreaterThan(x, t);
+            if (skip > 0)
+            {
+                mask &= Tail(skip);
+            }
+            return typeof(T) == typeof(float)
+                ? (acc.AsInt32() - mask.AsInt32()).As<int, T>()
+                : (acc.AsInt64() - mask.AsInt64()).As<long, T>();
+        }
+
+        private static Vector256<T> Tail(int skip)
+        {
+            Vector256<T> lanes = typeof(T) == typeof(float) ? Vector256<int>.Indices.As<int, T>() : Vector256<long>.Indices.As<long, T>();
+            return typeof(T) == typeof(float)
+                ? Vector256.GreaterThanOrEqual(lanes.AsInt32(), Vector256.Create(skip)).As<int, T>()
+                : Vector256.GreaterThanOrEqual(lanes.AsInt64(), Vector256.Create((long)skip)).As<long, T>();
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static long Sum(Vector256<T> acc) => typeof(T) == typeof(float)
+            ? Vector256.Sum(Vector256.WidenLower(acc.AsInt32()) + Vector256.WidenUpper(acc.AsInt32()))
+            : Vector256.Sum(acc.AsInt64());
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreCounts(Vector256<T> acc, T* p) => acc.Store(p);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Apply<TOp>(TOp op, Vector256<T> x) where TOp : struct, IUnaryOperator<T> => op.Invoke(x);
+    }
+
+    private readonly struct W128<T> : IWidth<T, Vector128<T>> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static int Count => Vector128<T>.Count;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Splat(T value) => Vector128.Create(value);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Load(T* p) => Vector128.Load(p);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<T> CountInto(Vector128<T> acc, Vector128<T> x, Vector128<T> t, int skip = 0)
+        {
+            Vector128<T> mask = Vector128.GreaterThan(x, t);
+            if (skip > 0)
+            {
+                mask &= Tail(skip);
+            }
+            return typeof(T) == typeof(float)
+                ? (acc.AsInt32() - mask.AsInt32()).As<int, T>()
+                : (acc.AsInt64() - mask.AsInt64()).As<long, T>();
+        }
+
+        private static Vector128<T> Tail(int skip)
+        {
+            Vector128<T> lanes = typeof(T) == typeof(float) ? Vector128<int>.Indices.As<int, T>() : Vector128<long>.Indices.As<long, T>();
+            return typeof(T) == typeof(float)
+                ? Vector128.GreaterThanOrEqual(lanes.AsInt32(), Vector128.Create(skip)).As<int, T>()
+                : Vector128.GreaterThanOrEqual(lanes.AsInt64(), Vector128.Create((long)skip)).As<long, T>();
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static long Sum(Vector128<T> acc) => typeof(T) == typeof(float)
+            ? Vector128.Sum(Vector128.WidenLower(acc.AsInt32()) + Vector128.WidenUpper(acc.AsInt32()))
+            : Vector128.Sum(acc.AsInt64());
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreCounts(Vector128<T> acc, T* p) => acc.Store(p);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Apply<TOp>(TOp op, Vector128<T> x) where TOp : struct, IUnaryOperator<T> => op.Invoke(x);
+    }
+}
