@@ -31,8 +31,8 @@ internal static class Curves
         _ => [],
     };
 
-    /// <summary>f over [<paramref name="lo"/>, <paramref name="hi"/>] at <paramref name="points"/> evenly spaced x,
-    /// or f' when <paramref name="derivative"/> is true.</summary>
+    /// <summary>f over [<paramref name="lo"/>, <paramref name="hi"/>] at <paramref name="points"/> (at least 2) evenly
+    /// spaced x, or f' when <paramref name="derivative"/> is true.</summary>
     public static Curve Of(Activation a, double lo, double hi, int points, bool derivative)
     {
         double[] kinks = [.. Kinks(a).Where(k => k > lo && k < hi).Distinct().Order()];
@@ -46,7 +46,7 @@ internal static class Curves
             var xs = new List<double> { i == 0 ? lo : Math.BitIncrement(start) };
             for (int j = 0; j < points; j++)
             {
-                double x = points == 1 ? lo : lo + (hi - lo) * j / (points - 1);
+                double x = lo + (hi - lo) * j / (points - 1);
                 if (x > xs[0] && x < (i < kinks.Length ? Math.BitDecrement(end) : hi))
                 {
                     xs.Add(x);

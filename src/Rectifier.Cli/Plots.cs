@@ -78,16 +78,7 @@ internal static class Plots
     /// holding both. Each piece is its own line, so jumps stay jumps; the library's value at a jump is a dot.</summary>
     public static void Activations(string path, List<Curve> forward, List<Curve>? derivative, bool grid, int width, int height, double lo, double hi)
     {
-        string full = Path.GetFullPath(path);
-        if (Directory.Exists(full))
-        {
-            throw new IOException($"{path}: is a folder; give the image a file name");
-        }
-        string? dir = Path.GetDirectoryName(full);
-        if (dir is not null && !Directory.Exists(dir))
-        {
-            throw new DirectoryNotFoundException($"{path}: the folder {dir} does not exist");
-        }
+        string full = AtomicOutput.CheckOutputPath(path, "the image");
         var multiplot = new ScottPlot.Multiplot();
         if (grid)
         {

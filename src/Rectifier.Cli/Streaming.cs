@@ -44,16 +44,8 @@ internal sealed partial class AtomicOutput : IDisposable
     /// <param name="allowUnnamed">False forces the named temporary file (tests of the fallback).</param>
     public static AtomicOutput Create(string path, NpyDataType type, ReadOnlySpan<nint> shape, bool fortranOrder, bool allowUnnamed = true)
     {
-        string full = Path.GetFullPath(path);
-        if (Directory.Exists(full))
-        {
-            throw new IOException($"{path}: is a folder; give the output a file name");
-        }
-        string dir = Path.GetDirectoryName(full) ?? ".";
-        if (!Directory.Exists(dir))
-        {
-            throw new DirectoryNotFoundException($"{path}: the folder {dir} does not exist");
-        }
+        string full = CheckOutputPath(path, "the output");
+        string dir = Path.GetDirectoryName(full)!;
         RemoveStalePartials(full);
         if (allowUnnamed && OpenUnnamed(dir) is { } unnamed)
         {
@@ -79,6 +71,25 @@ internal sealed partial class AtomicOutput : IDisposable
             File.Delete(temp);
             throw;
         }
+    }
+
+    /// <summary>The full path of an output file to be written, after checking that it names no folder and that its
+    /// folder exists (the one-line errors every command gives).</summary>
+    /// <param name="path">The path as given.</param>
+    /// <param name="what">What is written there, for the message ("the output", "the image").</param>
+    public static string CheckOutputPath(string path, string what)
+    {
+        string full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+        {
+            throw new IOException($"{path}: is a folder; give {what} a file name");
+        }
+        string dir = Path.GetDirectoryName(full) ?? ".";
+        if (!Directory.Exists(dir))
+        {
+            throw new DirectoryNotFoundException($"{path}: the folder {dir} does not exist");
+        }
+        return full;
     }
 
     /// <summary>Makes the output visible under its final name.</summary>

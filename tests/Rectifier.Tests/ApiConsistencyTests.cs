@@ -309,12 +309,11 @@ public sealed class ApiConsistencyTests : IDisposable
     public void The_README_documents_every_exit_code_of_the_command()
     {
         string readme = File.ReadAllText(RepositoryFile("README.md"));
+        // One row of the README's exit-code table per code the command can return.
         foreach (int code in new[] { ExitCodes.Success, ExitCodes.BadInput, ExitCodes.Usage, ExitCodes.Interrupted, ExitCodes.Terminated })
         {
-            Assert.Contains($"{code} ", readme, StringComparison.Ordinal);
+            Assert.Contains($"| {code} | ", readme, StringComparison.Ordinal);
         }
-        Assert.Contains("130", readme, StringComparison.Ordinal);
-        Assert.Contains("143", readme, StringComparison.Ordinal);
     }
 
     [Fact]

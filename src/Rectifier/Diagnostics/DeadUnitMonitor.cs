@@ -126,18 +126,11 @@ public sealed class DeadUnitMonitor
             var body = new ForwardBody<T>(px, py, x.Length, units, inner, segment, perRun, blocks, parts, activation, threshold, counters, rowCounters);
             ParallelRunner.For(parts, (long)x.Length * 2 * sizeof(T) / parts, body, granule: 1);
         }
-        for (int k = 0; k < parts; k++)
+        for (int k = 0; k < rowCounters.Length; k++)
         {
-            if (inner == 1)
-            {
-                rowCounters[k].FlushInto(counters[k]);
-            }
-            long[] c = counters[k];
-            for (int u = 0; u < units; u++)
-            {
-                _active[u] += c[u];
-            }
+            rowCounters[k].FlushInto(counters[k]);
         }
+        AddPartCounts(counters);
         AddTotals(0, units, layout.Outer * layout.Inner);
     }
 
@@ -151,40 +144,37 @@ public sealed class DeadUnitMonitor
         public void Run(nint start, nint end)
         {
             using var one = Parallelism.Scope(1);
+            // relu along runs: the activation and the count in one pass from registers. Rows ([batch, units]) stay
+            // two passes over a cache-resident block: the one-pass row kernels tried (8 rows at once, or row after row
+            // with counters in memory) measured slower than computing the block and then counting it.
+            bool fusedRuns = activation.Kind == ActivationKind.Relu && (typeof(T) == typeof(float) || typeof(T) == typeof(double));
             for (nint part = start; part < end; part++)
             {
                 long b0 = blocks * part / parts, b1 = blocks * (part + 1) / parts;
                 long[] c = counters[part];
-                // relu along runs: the activation and the count in one pass from registers. Rows ([batch, units]) stay
-                // two passes over a cache-resident block: one pass down 8 rows at once writes 8 streams 4 KB apart,
-                // which measured slower than computing the block and then counting it.
-                bool fused = inner > 1 && activation.Kind == ActivationKind.Relu && (typeof(T) == typeof(float) || typeof(T) == typeof(double));
                 for (long b = b0; b < b1; b++)
                 {
-                    if (fused)
-                    {
-                        long run = b / perRun;
-                        int offset = (int)(b % perRun) * segment;
-                        int n = Math.Min(segment, inner - offset);
-                        long first = run * inner + offset;
-                        c[run % units] += CountKernels.MapCount(default(ReluOperator<T>), x + first, y + first, n, threshold);
-                        continue;
-                    }
                     if (inner == 1)
                     {
                         long first = b * segment;
                         int n = (int)Math.Min(segment, length - first);
                         activation.Forward<T>(new ReadOnlySpan<T>(x + first, n), new Span<T>(y + first, n));
                         rowCounters[part].Add(new ReadOnlySpan<T>(y + first, n), n / units, threshold);
+                        continue;
+                    }
+                    // A segment of one run, all of one unit.
+                    long run = b / perRun;
+                    int offset = (int)(b % perRun) * segment;
+                    int count = Math.Min(segment, inner - offset);
+                    long at = run * inner + offset;
+                    if (fusedRuns)
+                    {
+                        c[run % units] += CountKernels.MapCount(default(ReluOperator<T>), x + at, y + at, count, threshold);
                     }
                     else
                     {
-                        long run = b / perRun;
-                        int offset = (int)(b % perRun) * segment;
-                        int n = Math.Min(segment, inner - offset);
-                        long first = run * inner + offset;
-                        activation.Forward<T>(new ReadOnlySpan<T>(x + first, n), new Span<T>(y + first, n));
-                        c[run % units] += CountKernels.CountAbove(new ReadOnlySpan<T>(y + first, n), threshold);
+                        activation.Forward<T>(new ReadOnlySpan<T>(x + at, count), new Span<T>(y + at, count));
+                        c[run % units] += CountKernels.CountAbove(new ReadOnlySpan<T>(y + at, count), threshold);
                     }
                 }
             }
@@ -257,14 +247,7 @@ public sealed class DeadUnitMonitor
                 counters[k] = parts == 1 ? _active : new long[units];
             }
             ParallelRunner.For(parts, (long)rows * units * sizeof(T) / parts, new RowsBody<T>(p + i, rows, units, parts, threshold, counters), granule: 1);
-            for (int k = parts == 1 ? 1 : 0; k < parts; k++)
-            {
-                long[] c = counters[k];
-                for (int u = 0; u < units; u++)
-                {
-                    _active[u] += c[u];
-                }
-            }
+            AddPartCounts(counters);
             AddTotals(0, units, rows);
             i += rows * units;
         }
@@ -295,6 +278,23 @@ public sealed class DeadUnitMonitor
                 _active[unit] += counts[r];
                 _total[unit] += inner;
                 unit = unit + 1 == units ? 0 : unit + 1;
+            }
+        }
+    }
+
+    /// <summary>Adds each thread's counters to the monitor's, in part order (a part that counted into the monitor's
+    /// own array directly is skipped).</summary>
+    private void AddPartCounts(long[][] counters)
+    {
+        foreach (long[] c in counters)
+        {
+            if (ReferenceEquals(c, _active))
+            {
+                continue;
+            }
+            for (int u = 0; u < c.Length; u++)
+            {
+                _active[u] += c[u];
             }
         }
     }

@@ -61,20 +61,13 @@ internal static unsafe class CountKernels
         TV t = W.Splat(threshold);
         TV a0 = default, a1 = default, a2 = default, a3 = default;
         int i = 0;
-        // Integer lanes hold at most 2^31 − 1 (float) before they wrap: flush every 2^30 vectors.
-        long total = 0;
-        while (i <= n - 4 * v)
+        // A lane gains at most one count per 4·v elements, n / (4·v) < 2^31: no 32-bit lane can wrap.
+        for (; i <= n - 4 * v; i += 4 * v)
         {
-            int stop = (int)Math.Min(n - 4 * v, i + (1L << 30) * v);
-            for (; i <= stop; i += 4 * v)
-            {
-                a0 = W.CountInto(a0, W.Load(p + i), t);
-                a1 = W.CountInto(a1, W.Load(p + i + v), t);
-                a2 = W.CountInto(a2, W.Load(p + i + 2 * v), t);
-                a3 = W.CountInto(a3, W.Load(p + i + 3 * v), t);
-            }
-            total += W.Sum(a0) + W.Sum(a1) + W.Sum(a2) + W.Sum(a3);
-            a0 = a1 = a2 = a3 = default;
+            a0 = W.CountInto(a0, W.Load(p + i), t);
+            a1 = W.CountInto(a1, W.Load(p + i + v), t);
+            a2 = W.CountInto(a2, W.Load(p + i + 2 * v), t);
+            a3 = W.CountInto(a3, W.Load(p + i + 3 * v), t);
         }
         for (; i <= n - v; i += v)
         {
@@ -85,7 +78,7 @@ internal static unsafe class CountKernels
             // The last vector [n − v, n): count only its lanes at or past i.
             a0 = W.CountInto(a0, W.Load(p + n - v), t, skip: v - (n - i));
         }
-        return total + W.Sum(a0);
+        return W.Sum(a0) + W.Sum(a1) + W.Sum(a2) + W.Sum(a3);
     }
 
     /// <summary>y = op(x) over one run, returning how many y are greater than <paramref name="threshold"/>: the
@@ -128,15 +121,15 @@ internal static unsafe class CountKernels
         for (; i <= n - 2 * v; i += 2 * v)
         {
             TV r0 = W.Apply(op, W.Load(x + i)), r1 = W.Apply(op, W.Load(x + i + v));
-            W.StoreCounts(r0, y + i);
-            W.StoreCounts(r1, y + i + v);
+            W.Store(r0, y + i);
+            W.Store(r1, y + i + v);
             a0 = W.CountInto(a0, r0, t);
             a1 = W.CountInto(a1, r1, t);
         }
         for (; i <= n - v; i += v)
         {
             TV r = W.Apply(op, W.Load(x + i));
-            W.StoreCounts(r, y + i);
+            W.Store(r, y + i);
             a0 = W.CountInto(a0, r, t);
         }
         done = i;
@@ -147,7 +140,7 @@ internal static unsafe class CountKernels
     /// <paramref name="active"/>[u] where the row's element u is greater than <paramref name="threshold"/>.</summary>
     public static void AddRows<T>(ReadOnlySpan<T> data, int rows, int units, T threshold, Span<long> active) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        using var counters = new RowCounters(units, typeof(T) == typeof(double));
+        var counters = new RowCounters(units, typeof(T) == typeof(double));
         counters.Add(data, rows, threshold);
         counters.FlushInto(active);
     }
@@ -155,7 +148,7 @@ internal static unsafe class CountKernels
     /// <summary>Per-unit counters in integer lanes of the data's size (32-bit for float and Half, 64-bit for double),
     /// so a row is counted with one compare and one integer subtract per vector; <see cref="FlushInto"/> adds them to
     /// 64-bit totals (and <see cref="Add{T}"/> flushes by itself before a 32-bit counter could wrap).</summary>
-    internal sealed class RowCounters : IDisposable
+    internal sealed class RowCounters
     {
         private readonly int[]? _int;
         private readonly long[]? _long;
@@ -274,10 +267,6 @@ internal static unsafe class CountKernels
             }
             Array.Clear(_flushed);
         }
-
-        public void Dispose()
-        {
-        }
     }
 
     /// <summary>Whole rows, 8 at a time (rows 4 KB apart share L1 sets: more at once would evict each other): for each vector of units, its counters are loaded once, the 8 rows'
@@ -307,8 +296,8 @@ internal static unsafe class CountKernels
                     a = W.CountInto(a, W.Load(x), t);
                     b = W.CountInto(b, W.Load(x + v), t);
                 }
-                W.StoreCounts(a, c + k);
-                W.StoreCounts(b, c + k + v);
+                W.Store(a, c + k);
+                W.Store(b, c + k + v);
             }
             for (; k < full; k += v)
             {
@@ -318,7 +307,7 @@ internal static unsafe class CountKernels
                 {
                     a = W.CountInto(a, W.Load(x), t);
                 }
-                W.StoreCounts(a, c + k);
+                W.Store(a, c + k);
             }
             if (skip != 0)
             {
@@ -328,7 +317,7 @@ internal static unsafe class CountKernels
                 {
                     a = W.CountInto(a, W.Load(x), t, skip);
                 }
-                W.StoreCounts(a, c + units - v);
+                W.Store(a, c + units - v);
             }
         }
     }
@@ -342,7 +331,8 @@ internal static unsafe class CountKernels
         /// <summary>acc + (x &gt; t ? 1 : 0) per lane, lanes below <paramref name="skip"/> left out.</summary>
         static abstract TV CountInto(TV acc, TV x, TV t, int skip = 0);
         static abstract long Sum(TV acc);
-        static abstract void StoreCounts(TV acc, T* p);
+        /// <summary>Stores a vector (values, or counters in their integer lanes).</summary>
+        static abstract void Store(TV value, T* p);
         static abstract TV Apply<TOp>(TOp op, TV x) where TOp : struct, IUnaryOperator<T>;
     }
 
@@ -378,7 +368,7 @@ internal static unsafe class CountKernels
             ? Vector512.Sum(Vector512.WidenLower(acc.AsInt32()) + Vector512.WidenUpper(acc.AsInt32()))
             : Vector512.Sum(acc.AsInt64());
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreCounts(Vector512<T> acc, T* p) => acc.Store(p);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector512<T> value, T* p) => value.Store(p);
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Apply<TOp>(TOp op, Vector512<T> x) where TOp : struct, IUnaryOperator<T> => op.Invoke(x);
     }
 
@@ -414,7 +404,7 @@ internal static unsafe class CountKernels
             ? Vector256.Sum(Vector256.WidenLower(acc.AsInt32()) + Vector256.WidenUpper(acc.AsInt32()))
             : Vector256.Sum(acc.AsInt64());
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreCounts(Vector256<T> acc, T* p) => acc.Store(p);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector256<T> value, T* p) => value.Store(p);
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Apply<TOp>(TOp op, Vector256<T> x) where TOp : struct, IUnaryOperator<T> => op.Invoke(x);
     }
 
@@ -450,7 +440,7 @@ internal static unsafe class CountKernels
             ? Vector128.Sum(Vector128.WidenLower(acc.AsInt32()) + Vector128.WidenUpper(acc.AsInt32()))
             : Vector128.Sum(acc.AsInt64());
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreCounts(Vector128<T> acc, T* p) => acc.Store(p);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector128<T> value, T* p) => value.Store(p);
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Apply<TOp>(TOp op, Vector128<T> x) where TOp : struct, IUnaryOperator<T> => op.Invoke(x);
     }
 }
