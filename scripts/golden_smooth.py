@@ -51,6 +51,14 @@ def softplus(beta, threshold):
             lambda x: mp.mpf(1) if float(beta * x) > threshold else sig(beta * x))
 
 
+def tanhshrink(x):
+    # x − tanh x ≈ x³/3 cancels 2·log10(1/|x|) digits: carry that many more
+    if x == 0:
+        return x
+    with mp.workdps(60 + max(0, int(-2 * mp.log10(abs(x)))) + 10):
+        return +(x - mp.tanh(x))
+
+
 def gelu_tanh_z2(x):
     return 2 * GELU_K * (x + KAPPA * x ** 3)
 
@@ -77,10 +85,13 @@ CASES = {
     "tanh": (mp.tanh, lambda x: mp.sech(x) ** 2),
     # the elementary erf and erfc of src/Rectifier/Math (value only: "bwd" holds erfc)
     "erf|erfc": (mp.erf, mp.erfc),
+    "softsign": (lambda x: x / (1 + abs(x)), lambda x: 1 / (1 + abs(x)) ** 2),
+    "tanhshrink": (lambda x: tanhshrink(x), lambda x: mp.tanh(x) ** 2),
+    "logsigmoid": (lambda x: -sp(-x), lambda x: sig(-x)),
 }
 
 # Tails and kinks named in SPEC.md, plus each function's own neighbourhoods.
-SPECIAL = [0.0, -0.0, 1.0, -1.0, 3.0, -3.0, 6.0, -6.0, 20.0, -20.0, 0.5, -0.5, 1.5, -1.5,
+SPECIAL = [0.0, -0.0, 1.0, -1.0, 3.0, -3.0, 6.0, -6.0, 20.0, -20.0, 0.5, -0.5, 1.5, -1.5, 0.25, -0.25, 1e-8, -1e-8,
            5e-324, -5e-324, 2.2250738585072014e-308, -2.2250738585072014e-308, 1.7976931348623157e308, -1.7976931348623157e308,
            -100.0, -13.0, -37.0, -38.0, 40.0, -40.0, -1e-30, 1e-30, -700.0, -745.0, 709.0, 710.0, 19.0, -0.7517916, -1.2784645, -1.1924, math.nan]
 # ±∞ are left to the special-point tests: their values are limits (SPEC.md), not evaluations.

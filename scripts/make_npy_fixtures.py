@@ -67,6 +67,11 @@ def main():
     tx = torch.from_numpy(x)
     np.save(os.path.join(OUT, "torch_relu.npy"), torch.relu(tx).numpy())
     np.save(os.path.join(OUT, "torch_threshold.npy"), torch.nn.functional.threshold(tx, 0.5, -1.0).numpy())
+    # hardshrink and softshrink with an inexact lambda (0.3 is converted to float32 as PyTorch does)
+    np.save(os.path.join(OUT, "torch_hardshrink.npy"), torch.nn.functional.hardshrink(tx, 0.3).numpy())
+    np.save(os.path.join(OUT, "torch_softshrink.npy"), torch.nn.functional.softshrink(tx, 0.3).numpy())
+    np.save(os.path.join(OUT, "torch_softshrink_grad.npy"),
+            torch.ops.aten.softshrink_backward(torch.from_numpy(g), tx, 0.3).numpy())
     np.save(os.path.join(OUT, "torch_leaky_relu_grad.npy"),
             torch.ops.aten.leaky_relu_backward(torch.from_numpy(g), tx, 0.2, False).numpy())
     np.save(os.path.join(OUT, "torch_prelu_nchw.npy"), torch.nn.functional.prelu(tx, torch.from_numpy(w)).numpy())

@@ -44,13 +44,29 @@ public enum ActivationKind
     Sigmoid,
     /// <summary>tanh.</summary>
     Tanh,
+    /// <summary>hardshrink(lambd).</summary>
+    Hardshrink,
+    /// <summary>softshrink(lambd).</summary>
+    Softshrink,
+    /// <summary>softsign.</summary>
+    Softsign,
+    /// <summary>tanhshrink.</summary>
+    Tanhshrink,
+    /// <summary>logsigmoid.</summary>
+    LogSigmoid,
+    /// <summary>softmax(dim): normalises along an axis, not element-wise.</summary>
+    Softmax,
+    /// <summary>log_softmax(dim): along an axis.</summary>
+    LogSoftmax,
+    /// <summary>softmin(dim): along an axis.</summary>
+    Softmin,
 }
 
 /// <summary>An activation with its parameters, as a value: what the fused forms (<see cref="Fused"/>) and model code
-/// pass around. <see cref="Forward{T}"/> and <see cref="Backward{T}"/> call the matching <see cref="Activations"/>
+/// pass around. <see cref="Forward{T}(ReadOnlySpan{T}, Span{T})"/> and <see cref="Backward{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/> call the matching <see cref="Activations"/>
 /// methods, so results are the same bits.</summary>
 /// <param name="Kind">The function.</param>
-/// <param name="First">Its first parameter (slope, weight, alpha, beta, lower, min, threshold), if any.</param>
+/// <param name="First">Its first parameter (slope, weight, alpha, beta, lower, min, threshold, lambd, dim), if any.</param>
 /// <param name="Second">Its second parameter (upper, max, value, softplus threshold), if any.</param>
 public readonly record struct Activation(ActivationKind Kind, double First = 0, double Second = 0)
 {
@@ -72,6 +88,28 @@ public readonly record struct Activation(ActivationKind Kind, double First = 0, 
     public static Activation Sigmoid() => new(ActivationKind.Sigmoid);
     /// <summary>tanh.</summary>
     public static Activation Tanh() => new(ActivationKind.Tanh);
+    /// <summary>softsign.</summary>
+    public static Activation Softsign() => new(ActivationKind.Softsign);
+    /// <summary>tanhshrink.</summary>
+    public static Activation Tanhshrink() => new(ActivationKind.Tanhshrink);
+    /// <summary>logsigmoid.</summary>
+    public static Activation LogSigmoid() => new(ActivationKind.LogSigmoid);
+
+    /// <summary>hardshrink.</summary>
+    /// <param name="lambda">λ ≥ 0.</param>
+    public static Activation Hardshrink(double lambda = Activations.DefaultShrinkLambda) => new(ActivationKind.Hardshrink, lambda);
+    /// <summary>softshrink.</summary>
+    /// <param name="lambda">λ ≥ 0.</param>
+    public static Activation Softshrink(double lambda = Activations.DefaultShrinkLambda) => new(ActivationKind.Softshrink, lambda);
+    /// <summary>softmax along <paramref name="dim"/> (see <see cref="Forward{T}(ReadOnlySpan{T}, ReadOnlySpan{nint}, Span{T})"/>).</summary>
+    /// <param name="dim">The axis; negative values count from the end.</param>
+    public static Activation Softmax(int dim = -1) => new(ActivationKind.Softmax, dim);
+    /// <summary>log_softmax along <paramref name="dim"/>.</summary>
+    /// <param name="dim">The axis; negative values count from the end.</param>
+    public static Activation LogSoftmax(int dim = -1) => new(ActivationKind.LogSoftmax, dim);
+    /// <summary>softmin along <paramref name="dim"/>.</summary>
+    /// <param name="dim">The axis; negative values count from the end.</param>
+    public static Activation Softmin(int dim = -1) => new(ActivationKind.Softmin, dim);
 
     /// <summary>leaky_relu.</summary>
     /// <param name="negativeSlope">The slope for x ≤ 0.</param>
@@ -105,31 +143,94 @@ public readonly record struct Activation(ActivationKind Kind, double First = 0, 
     /// <param name="threshold">The linear threshold.</param>
     public static Activation Softplus(double beta = 1, double threshold = Activations.DefaultSoftplusThreshold) => new(ActivationKind.Softplus, beta, threshold);
 
-    /// <summary>All kinds with PyTorch's defaults, in the order of <see cref="ActivationKind"/> (threshold with t = 0, v = 0).</summary>
+    /// <summary>Every element-wise kind with PyTorch's defaults, in the order of <see cref="ActivationKind"/> (threshold
+    /// with t = 0, v = 0): the activations that <see cref="Fused"/>, the dead-unit monitor's block path and a layer of
+    /// a network take.</summary>
     public static IReadOnlyList<Activation> AllWithDefaults { get; } =
     [
         Relu(), Relu6(), LeakyRelu(), PRelu(), RRelu(), Hardtanh(), Threshold(0, 0), Elu(), Celu(), Selu(), Gelu(), Gelu(GeluApproximation.Tanh),
-        Silu(), Mish(), Softplus(), Hardswish(), Hardsigmoid(), Sigmoid(), Tanh(),
+        Silu(), Mish(), Softplus(), Hardswish(), Hardsigmoid(), Sigmoid(), Tanh(), Hardshrink(), Softshrink(), Softsign(), Tanhshrink(), LogSigmoid(),
     ];
+
+    /// <summary>The kinds that normalise along an axis (softmax, log_softmax, softmin), with dim = −1.</summary>
+    public static IReadOnlyList<Activation> AlongDimWithDefaults { get; } = [Softmax(), LogSoftmax(), Softmin()];
+
+    /// <summary>False for softmax, log_softmax and softmin, whose outputs depend on a whole row.</summary>
+    public bool IsElementwise => Kind is not (ActivationKind.Softmax or ActivationKind.LogSoftmax or ActivationKind.Softmin);
+
+    /// <summary>The axis of softmax, log_softmax and softmin.</summary>
+    public int Dim => (int)First;
 
     /// <summary>PyTorch's name (gelu_tanh for the tanh form).</summary>
     public string Name => Kind switch
     {
         ActivationKind.LeakyRelu => "leaky_relu",
         ActivationKind.GeluTanh => "gelu_tanh",
+        ActivationKind.LogSoftmax => "log_softmax",
         _ => Kind.ToString().ToLowerInvariant(),
     };
 
     /// <inheritdoc/>
     public override string ToString() => Kind switch
     {
-        ActivationKind.LeakyRelu or ActivationKind.PRelu or ActivationKind.Elu or ActivationKind.Celu => $"{Name}({First.ToString(CultureInfo.InvariantCulture)})",
+        ActivationKind.LeakyRelu or ActivationKind.PRelu or ActivationKind.Elu or ActivationKind.Celu or ActivationKind.Hardshrink or ActivationKind.Softshrink
+            => $"{Name}({First.ToString(CultureInfo.InvariantCulture)})",
+        ActivationKind.Softmax or ActivationKind.LogSoftmax or ActivationKind.Softmin => $"{Name}(dim={Dim.ToString(CultureInfo.InvariantCulture)})",
         ActivationKind.RRelu or ActivationKind.Hardtanh or ActivationKind.Threshold or ActivationKind.Softplus =>
             $"{Name}({First.ToString(CultureInfo.InvariantCulture)}, {Second.ToString(CultureInfo.InvariantCulture)})",
         _ => Name,
     };
 
-    /// <summary>y = f(x).</summary>
+    /// <summary>y = f(x) over a tensor of <paramref name="shape"/>: the shape matters only to softmax, log_softmax and
+    /// softmin (their <see cref="Dim"/> is an axis of it); element-wise kinds check it and ignore it.</summary>
+    /// <typeparam name="T">Half, float or double.</typeparam>
+    /// <param name="x">The input.</param>
+    /// <param name="shape">Its dimensions.</param>
+    /// <param name="destination">Receives the output; may be <paramref name="x"/> itself.</param>
+    public void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<nint> shape, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (Kind)
+        {
+            case ActivationKind.Softmax: Activations.Softmax(x, shape, Dim, destination); break;
+            case ActivationKind.LogSoftmax: Activations.LogSoftmax(x, shape, Dim, destination); break;
+            case ActivationKind.Softmin: Activations.Softmin(x, shape, Dim, destination); break;
+            default:
+                Activations.DimLayout(shape, -1, x.Length);
+                Forward(x, destination);
+                break;
+        }
+    }
+
+    /// <summary>dx = f'(x)·g over a tensor of <paramref name="shape"/> (see <see cref="Forward{T}(ReadOnlySpan{T}, ReadOnlySpan{nint}, Span{T})"/>);
+    /// softmax, log_softmax and softmin compute y from x first, then their backward from y.</summary>
+    /// <typeparam name="T">Half, float or double.</typeparam>
+    /// <param name="x">The forward input.</param>
+    /// <param name="gradOutput">dL/dy.</param>
+    /// <param name="shape">The dimensions of both.</param>
+    /// <param name="gradInput">Receives dL/dx; may alias an input exactly.</param>
+    public void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradOutput, ReadOnlySpan<nint> shape, Span<T> gradInput) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (IsElementwise)
+        {
+            Activations.DimLayout(shape, -1, x.Length);
+            Backward(x, gradOutput, gradInput);
+            return;
+        }
+        if (gradOutput.Length != x.Length)
+        {
+            throw new ArgumentException($"'{nameof(gradOutput)}' has {gradOutput.Length} elements but the input has {x.Length}: they must have the same length.", nameof(gradOutput));
+        }
+        T[] y = new T[x.Length];
+        Forward(x, shape, y);
+        switch (Kind)
+        {
+            case ActivationKind.Softmax: Activations.SoftmaxBackward(y, gradOutput, shape, Dim, gradInput); break;
+            case ActivationKind.LogSoftmax: Activations.LogSoftmaxBackward(y, gradOutput, shape, Dim, gradInput); break;
+            default: Activations.SoftminBackward(y, gradOutput, shape, Dim, gradInput); break;
+        }
+    }
+
+    /// <summary>y = f(x). Softmax, log_softmax and softmin take the span as one row (a rank-1 tensor: dim 0 or −1).</summary>
     /// <typeparam name="T">Half, float or double.</typeparam>
     /// <param name="x">The input.</param>
     /// <param name="destination">Receives the output; may be <paramref name="x"/> itself.</param>
@@ -156,11 +257,18 @@ public readonly record struct Activation(ActivationKind Kind, double First = 0, 
             case ActivationKind.Hardsigmoid: Activations.Hardsigmoid(x, destination); break;
             case ActivationKind.Sigmoid: Activations.Sigmoid(x, destination); break;
             case ActivationKind.Tanh: Activations.Tanh(x, destination); break;
+            case ActivationKind.Hardshrink: Activations.Hardshrink(x, First, destination); break;
+            case ActivationKind.Softshrink: Activations.Softshrink(x, First, destination); break;
+            case ActivationKind.Softsign: Activations.Softsign(x, destination); break;
+            case ActivationKind.Tanhshrink: Activations.Tanhshrink(x, destination); break;
+            case ActivationKind.LogSigmoid: Activations.LogSigmoid(x, destination); break;
+            case ActivationKind.Softmax or ActivationKind.LogSoftmax or ActivationKind.Softmin: Forward(x, [x.Length], destination); break;
             default: throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "Unknown activation kind.");
         }
     }
 
-    /// <summary>dx = f'(x)·g (prelu's weight gradient is not returned here: use <see cref="Activations.PReluBackward{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, T, Span{T})"/>).</summary>
+    /// <summary>dx = f'(x)·g (prelu's weight gradient is not returned here: use <see cref="Activations.PReluBackward{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, T, Span{T})"/>);
+    /// softmax, log_softmax and softmin take the span as one row.</summary>
     /// <typeparam name="T">Half, float or double.</typeparam>
     /// <param name="x">The forward input.</param>
     /// <param name="gradOutput">dL/dy.</param>
@@ -188,6 +296,12 @@ public readonly record struct Activation(ActivationKind Kind, double First = 0, 
             case ActivationKind.Hardsigmoid: Activations.HardsigmoidBackward(x, gradOutput, gradInput); break;
             case ActivationKind.Sigmoid: Activations.SigmoidBackward(x, gradOutput, gradInput); break;
             case ActivationKind.Tanh: Activations.TanhBackward(x, gradOutput, gradInput); break;
+            case ActivationKind.Hardshrink: Activations.HardshrinkBackward(x, gradOutput, First, gradInput); break;
+            case ActivationKind.Softshrink: Activations.SoftshrinkBackward(x, gradOutput, First, gradInput); break;
+            case ActivationKind.Softsign: Activations.SoftsignBackward(x, gradOutput, gradInput); break;
+            case ActivationKind.Tanhshrink: Activations.TanhshrinkBackward(x, gradOutput, gradInput); break;
+            case ActivationKind.LogSigmoid: Activations.LogSigmoidBackward(x, gradOutput, gradInput); break;
+            case ActivationKind.Softmax or ActivationKind.LogSoftmax or ActivationKind.Softmin: Backward(x, gradOutput, [x.Length], gradInput); break;
             default: throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "Unknown activation kind.");
         }
     }

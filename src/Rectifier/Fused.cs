@@ -35,6 +35,7 @@ public static unsafe class Fused
         {
             return;
         }
+        CheckElementwise(activation);
         activation.Forward<T>([T.Zero], new T[1]);   // parameter validation before any work
         fixed (T* px = x)
         fixed (T* pb = bias)
@@ -75,6 +76,7 @@ public static unsafe class Fused
         {
             ThrowHelper.Argument(nameof(gradBias), $"gradBias has {gradBias.Length} elements but there are {bias.Length} channels.");
         }
+        CheckElementwise(activation);
         activation.Backward<T>([T.Zero], [T.Zero], new T[1]);
         if (!x.IsEmpty && layout.Inner >= RunThreshold)
         {
@@ -169,6 +171,14 @@ public static unsafe class Fused
         }
     }
 
+    private static void CheckElementwise(Activation activation)
+    {
+        if (!activation.IsElementwise)
+        {
+            ThrowHelper.Argument(nameof(activation), $"{activation.Name} normalises along an axis, so it cannot be fused with a per-channel bias: add the bias, then call Activations.{activation.Kind}.");
+        }
+    }
+
     /// <summary>The piecewise-linear activations on long channel runs (NCHW) in float or double: y = op(x + b) in one
     /// vector pass of the element-wise driver per run, with the bias folded into the operator, so x + b never
     /// exists even in cache. x + b is rounded to the element type before op sees it, exactly as in the separate calls;
@@ -190,6 +200,8 @@ public static unsafe class Fused
                 ActivationKind.LeakyRelu or ActivationKind.PRelu => Run(layout, x, bias, y, new Operators.LeakyReluOperator<T>(first), stream),
                 ActivationKind.RRelu => Run(layout, x, bias, y, new Operators.LeakyReluOperator<T>(T.CreateTruncating((a.First + a.Second) / 2)), stream),
                 ActivationKind.Threshold => Run(layout, x, bias, y, new Operators.ThresholdOperator<T>(first, second), stream),
+                ActivationKind.Hardshrink => Run(layout, x, bias, y, new Operators.HardshrinkOperator<T>(first), stream),
+                ActivationKind.Softshrink => Run(layout, x, bias, y, new Operators.SoftshrinkOperator<T>(first), stream),
                 _ => false,
             };
         }
@@ -237,6 +249,7 @@ public static unsafe class Fused
                 ActivationKind.LeakyRelu or ActivationKind.PRelu => Run(layout, x, bias, g, dx, runSums, new Operators.LeakyReluBackwardOperator<T>(first), stream),
                 ActivationKind.RRelu => Run(layout, x, bias, g, dx, runSums, new Operators.LeakyReluBackwardOperator<T>(T.CreateTruncating((a.First + a.Second) / 2)), stream),
                 ActivationKind.Threshold => Run(layout, x, bias, g, dx, runSums, new Operators.ThresholdBackwardOperator<T>(first), stream),
+                ActivationKind.Hardshrink or ActivationKind.Softshrink => Run(layout, x, bias, g, dx, runSums, new Operators.ShrinkBackwardOperator<T>(first), stream),
                 _ => false,
             };
         }

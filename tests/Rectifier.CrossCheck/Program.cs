@@ -139,6 +139,26 @@ internal static class CrossCheck
             }
             sb.Append(type).Append(' ').Append(a.ToString()).Append(" lengths").Append(lengths.Length == 0 ? " same" : lengths.ToString()).Append('\n');
         }
+        // softmax, log_softmax and softmin along every axis of a few shapes, forward and backward from y: the inputs
+        // above (rows with NaN and ±∞ included) and seeded finite rows, whose sums are inexact
+        var rows = new Random(3);
+        T[] finite = [.. Enumerable.Range(0, n).Select(_ => T.CreateTruncating(rows.NextDouble() * 40 - 20))];
+        foreach (Activation a in Activation.AlongDimWithDefaults)
+        {
+            foreach ((nint[] shape, int dim) in new (nint[], int)[] { ([n], 0), ([30, 50], 1), ([30, 50], 0), ([5, 12, 25], 1), ([3, 500], -1) })
+            {
+                foreach ((string label, T[] data) in new[] { ("inputs", x), ("finite", finite) })
+                {
+                    Activation along = a with { First = dim };
+                    T[] y = new T[n], dx = new T[n];
+                    along.Forward<T>(data, shape, y);
+                    // every NaN canonical: a row's NaN comes from a whole row's arithmetic, not passed through
+                    Write(sb, $"{type} {along} [{string.Join(',', shape)}] {label} forward", y);
+                    along.Backward<T>(data, g, shape, dx);
+                    Write(sb, $"{type} {along} [{string.Join(',', shape)}] {label} backward", dx);
+                }
+            }
+        }
         T[] yr = new T[n], d = new T[n];
         Activations.Relu<T>(x, yr);
         Activations.ReluBackwardFromOutput<T>(yr, g, d);

@@ -23,6 +23,9 @@ public sealed class InfinityLimitTests
         { "hardsigmoid", 1.0, 0.0, 0, 0 },
         { "sigmoid", 1.0, 0.0, 0, 0 },
         { "tanh", 1.0, -1.0, 0, 0 },
+        { "softsign", 1.0, -1.0, 0, 0 },
+        { "tanhshrink", double.PositiveInfinity, double.NegativeInfinity, 1, 1 },
+        { "logsigmoid", -0.0, double.NegativeInfinity, 0, 1 },
     };
 
     private static Activation Of(string name) => name switch
@@ -38,7 +41,11 @@ public sealed class InfinityLimitTests
         "hardswish" => Activation.Hardswish(),
         "hardsigmoid" => Activation.Hardsigmoid(),
         "sigmoid" => Activation.Sigmoid(),
-        _ => Activation.Tanh(),
+        "softsign" => Activation.Softsign(),
+        "tanhshrink" => Activation.Tanhshrink(),
+        "logsigmoid" => Activation.LogSigmoid(),
+        "tanh" => Activation.Tanh(),
+        _ => throw new ArgumentException($"no limits written for {name}", nameof(name)),
     };
 
     [Theory]

@@ -15,6 +15,7 @@ public static class CaseNames
     [
         "relu", "relu_from_output", "relu6", "hardtanh", "hardtanh(-0.5,2.5)", "threshold(0.5,-2)", "threshold(-1,0.25)",
         "leaky_relu", "leaky_relu(0.2)", "prelu(0.25)", "rrelu_eval", "rrelu_eval(0.1,0.3)",
+        "hardshrink", "hardshrink(0.3)", "softshrink", "softshrink(0.3)", "softshrink(0)",
     ];
 
     public static TheoryData<string> PiecewiseData => [.. Piecewise];
@@ -49,8 +50,32 @@ public static class PiecewiseCases
         return xv <= Bound<T>(lo) || xv >= Bound<T>(hi) ? T.Zero : g;
     }
 
+    private static bool InShrinkBand<T>(T x, double lambda) where T : IFloatingPointIeee754<T>
+    {
+        double xv = Numbers.ToDouble(x), l = Bound<T>(lambda);
+        return xv >= -l && xv <= l;
+    }
+
+    /// <summary>softshrink from SPEC.md: x ∓ λ rounded to the element type (Half through float, as the library and
+    /// PyTorch's opmath do); NaN passes.</summary>
+    private static T Soft<T>(T x, double lambda) where T : IFloatingPointIeee754<T>
+    {
+        double xv = Numbers.ToDouble(x), l = Bound<T>(lambda);
+        return T.IsNaN(x) ? x : InShrinkBand(x, lambda) ? T.Zero : Numbers.FromDouble<T>(xv > l ? xv - l : xv + l);
+    }
+
     public static Case<T> Get<T>(string name) where T : unmanaged, IFloatingPointIeee754<T> => name switch
     {
+        "hardshrink" => new(name, (x, y) => Activations.Hardshrink(x, y), (x, g, d) => Activations.HardshrinkBackward(x, g, d),
+            x => InShrinkBand(x, 0.5) ? T.Zero : x, (x, g) => InShrinkBand(x, 0.5) ? T.Zero : g),
+        "hardshrink(0.3)" => new(name, (x, y) => Activations.Hardshrink(x, 0.3, y), (x, g, d) => Activations.HardshrinkBackward(x, g, 0.3, d),
+            x => InShrinkBand(x, 0.3) ? T.Zero : x, (x, g) => InShrinkBand(x, 0.3) ? T.Zero : g),
+        "softshrink" => new(name, (x, y) => Activations.Softshrink(x, y), (x, g, d) => Activations.SoftshrinkBackward(x, g, d),
+            x => Soft(x, 0.5), (x, g) => InShrinkBand(x, 0.5) ? T.Zero : g),
+        "softshrink(0.3)" => new(name, (x, y) => Activations.Softshrink(x, 0.3, y), (x, g, d) => Activations.SoftshrinkBackward(x, g, 0.3, d),
+            x => Soft(x, 0.3), (x, g) => InShrinkBand(x, 0.3) ? T.Zero : g),
+        "softshrink(0)" => new(name, (x, y) => Activations.Softshrink(x, 0, y), (x, g, d) => Activations.SoftshrinkBackward(x, g, 0, d),
+            x => Soft(x, 0), (x, g) => InShrinkBand(x, 0) ? T.Zero : g),
         "relu" => new(name, (x, y) => Activations.Relu(x, y), (x, g, d) => Activations.ReluBackward(x, g, d),
             x => Numbers.ToDouble(x) < 0 ? T.Zero : x, (x, g) => Numbers.ToDouble(x) <= 0 ? T.Zero : g),
         // Backward from y: the harness feeds x, so the reference applies relu first.

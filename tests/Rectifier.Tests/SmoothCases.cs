@@ -18,7 +18,7 @@ public abstract class SmoothCase
     [
         new Elu(1.0, "elu"), new Elu(0.5, "elu_a0.5"), new Selu(), new Celu(1.0, "celu"), new Celu(2.0, "celu_a2"),
         new Gelu(), new GeluTanh(), new Silu(), new Mish(), new Softplus(1.0, "softplus"), new Softplus(8.0, "softplus_b8"),
-        new Hardswish(), new Hardsigmoid(), new Sigmoid(), new Tanh(),
+        new Hardswish(), new Hardsigmoid(), new Sigmoid(), new Tanh(), new Softsign(), new Tanhshrink(), new LogSigmoid(),
     ];
 
     public static IEnumerable<object[]> Names => All.Select(c => new object[] { c.Name });
@@ -131,5 +131,32 @@ public abstract class SmoothCase
         public override void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, Span<T> gi) => Activations.TanhBackward(x, g, gi);
         public override double Value(double x) => Math.Tanh(x);
         public override double Slope(double x) => R.Sech2(x);
+    }
+
+    private sealed class Softsign : SmoothCase
+    {
+        public override string Name => "softsign";
+        public override void Forward<T>(ReadOnlySpan<T> x, Span<T> y) => Activations.Softsign(x, y);
+        public override void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, Span<T> gi) => Activations.SoftsignBackward(x, g, gi);
+        public override double Value(double x) => x / (1 + Math.Abs(x));
+        public override double Slope(double x) => 1 / ((1 + Math.Abs(x)) * (1 + Math.Abs(x)));
+    }
+
+    private sealed class Tanhshrink : SmoothCase
+    {
+        public override string Name => "tanhshrink";
+        public override void Forward<T>(ReadOnlySpan<T> x, Span<T> y) => Activations.Tanhshrink(x, y);
+        public override void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, Span<T> gi) => Activations.TanhshrinkBackward(x, g, gi);
+        public override double Value(double x) => R.Tanhshrink(x);
+        public override double Slope(double x) => Math.Tanh(x) * Math.Tanh(x);
+    }
+
+    private sealed class LogSigmoid : SmoothCase
+    {
+        public override string Name => "logsigmoid";
+        public override void Forward<T>(ReadOnlySpan<T> x, Span<T> y) => Activations.LogSigmoid(x, y);
+        public override void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, Span<T> gi) => Activations.LogSigmoidBackward(x, g, gi);
+        public override double Value(double x) => -R.Softplus(-x);
+        public override double Slope(double x) => R.Sigmoid(-x);
     }
 }

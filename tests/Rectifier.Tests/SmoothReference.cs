@@ -75,6 +75,29 @@ public static class SmoothReference
 
     public static double PhiDensity(double x) => Math.Exp(-0.5 * x * x) / Math.Sqrt(2 * Math.PI);
 
+    /// <summary>x − tanh x: below |x| = 0.25 its Taylor series (tanh's coefficients are the tangent numbers:
+    /// x³/3 − 2x⁵/15 + 17x⁷/315 − …; each term is a fortieth of the last there), above it the direct difference, which
+    /// loses at most a factor 50 of double's precision.</summary>
+    public static double Tanhshrink(double x)
+    {
+        if (Math.Abs(x) >= 0.25)
+        {
+            return x - Math.Tanh(x);
+        }
+        // coefficients of x^(2k+1) in x − tanh x, k = 1..9
+        ReadOnlySpan<double> c =
+        [
+            1.0 / 3, -2.0 / 15, 17.0 / 315, -62.0 / 2835, 1382.0 / 155925, -21844.0 / 6081075, 929569.0 / 638512875,
+            -6404582.0 / 10854718875, 443861162.0 / 1856156927625,
+        ];
+        double s = x * x, sum = 0;
+        for (int k = c.Length - 1; k >= 0; k--)
+        {
+            sum = sum * s + c[k];
+        }
+        return x * s * sum;
+    }
+
     public static double Softplus(double t) => t > 0 ? t + Log1p(Math.Exp(-t)) : Log1p(Math.Exp(t));
 
     private const double GeluK = 0.79788456080286535588, Kappa = 0.044715;

@@ -66,7 +66,7 @@ public sealed class DeadUnitMonitor
 
     /// <summary>Computes y = <paramref name="activation"/>(x) into <paramref name="destination"/> and observes y in
     /// the same pass: the data is taken in cache-sized blocks, each computed and counted while it is in cache, so the
-    /// activations are read from memory once. y is bitwise what <see cref="Activation.Forward{T}"/> gives and the counts
+    /// activations are read from memory once. y is bitwise what <see cref="Activation.Forward{T}(ReadOnlySpan{T}, ReadOnlySpan{nint}, Span{T})"/> gives and the counts
     /// are what <see cref="Observe{T}(ReadOnlySpan{T}, ReadOnlySpan{nint}, int)"/> of y would add, whatever the
     /// thread count or vector width.</summary>
     /// <typeparam name="T">Half, float or double.</typeparam>
@@ -97,6 +97,13 @@ public sealed class DeadUnitMonitor
         Elementwise.CheckDestination(x, destination, nameof(x), nameof(destination));
         if (x.IsEmpty)
         {
+            return;
+        }
+        if (!activation.IsElementwise)
+        {
+            // softmax and its kin need whole rows along their dim: computed first, then observed.
+            activation.Forward<T>(x, shape, destination);
+            Observe<T>(destination[..x.Length], shape, axis);
             return;
         }
         // Parameters are checked before anything is counted.

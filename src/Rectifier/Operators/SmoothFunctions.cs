@@ -486,3 +486,95 @@ internal readonly struct TanhBackwardFromOutputFunction : IBinaryFunction
     public TV Apply<TV, O, P>(TV y, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision
         => O.Mul(g, O.Mul(O.Sub(O.C(1), y), O.Add(O.C(1), y)));
 }
+
+/// <summary>softsign: <c>x/(1 + |x|)</c>, |x| limited to 1e30 (beyond, the result rounds to ±1 in both types), so
+/// softsign(±∞) = ±1 instead of ∞/∞.</summary>
+internal readonly struct SoftsignFunction : IUnaryFunction
+{
+    public static bool Light => true;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV xc = Lanes.ClampMagnitude<TV, O>(x, 1e30);
+        return O.Div(xc, O.Add(O.C(1), O.Abs(xc)));
+    }
+}
+
+/// <summary>softsign backward: <c>g/(1 + |x|)²</c> as (g/d)/d, so no square overflows or underflows before the end
+/// (the slope at ±∞ is 0).</summary>
+internal readonly struct SoftsignBackwardFunction : IBinaryFunction
+{
+    public static bool Light => true;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TV, O, P>(TV x, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV d = O.Add(O.C(1), O.Abs(x));
+        return O.Div(O.Div(g, d), d);
+    }
+}
+
+/// <summary>tanhshrink: <c>x − tanh(x)</c>. For |x| ≤ 1.5 the difference is taken from Lambert's continued fraction
+/// tanh x = x/(1 + x²/K), K = 3 + x²/(5 + x²/(7 + …)), which gives x − tanh x = x³/(x² + K) = x³·B(s)/D(s) with
+/// s = x² and B, D the convergent's polynomials: positive integer coefficients, so nothing cancels (the direct
+/// difference loses every digit near 0). Beyond 1.5, x − tanh x has no cancellation worth a bit.</summary>
+internal readonly struct TanhshrinkFunction : IUnaryFunction
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV s = O.Mul(x, x);
+        TV cube = O.Fma(x, s, O.Mul(x, O.Fma(x, x, O.Neg(s))));   // x³ rounded once (s split exactly)
+        TV b, d;
+        if (P.Full)
+        {
+            // ten levels: truncation below 1e−18 relative on |x| ≤ 1.5
+            b = O.Fma(O.Fma(O.Fma(O.Fma(O.C(65), s, O.C(42900)), s, O.C(6891885)), s, O.C(349188840)), s, O.C(4583103525));
+            d = O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.C(66), s, O.C(45045)), s, O.C(7567560)), s, O.C(413513100)), s, O.C(6547290750)), s, O.C(13749310575));
+        }
+        else
+        {
+            // six levels: below 6e−10 relative, far under half a float ULP
+            b = O.Fma(O.Fma(O.C(27), s, O.C(2772)), s, O.C(45045));
+            d = O.Fma(O.Fma(O.Fma(O.C(28), s, O.C(3150)), s, O.C(62370)), s, O.C(135135));
+        }
+        TV small = O.Div(O.Mul(cube, b), d);
+        TV large = O.Sub(x, E.Tanh<TV, O, P>(x));
+        return O.Select(O.LessThanOrEqual(O.Abs(x), O.C(1.5)), small, large);
+    }
+}
+
+/// <summary>tanhshrink backward: <c>g·tanh²(x)</c> as (g·t)·t.</summary>
+internal readonly struct TanhshrinkBackwardFunction : IBinaryFunction
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TV, O, P>(TV x, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV t = E.Tanh<TV, O, P>(x);
+        return O.Mul(O.Mul(g, t), t);
+    }
+}
+
+/// <summary>logsigmoid: <c>min(x, 0) − log1p(e^{−|x|})</c> = −softplus(−x): −log1p(e) for x ≥ 0, x − log1p(e) below
+/// (a sum of two negative terms); logsigmoid(+∞) = −0, logsigmoid(−∞) = −∞.</summary>
+internal readonly struct LogSigmoidFunction : IUnaryFunction
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV l = E.Log1p<TV, O, P>(E.Exp<TV, O, P>(O.Neg(O.Abs(x))));
+        return O.Select(O.LessThan(x, O.C(0)), O.Sub(x, l), O.Neg(l));
+    }
+}
+
+/// <summary>logsigmoid backward: <c>g·σ(−x)</c>, σ(−x) from e^{−|x|} (1 at −∞, 0 at +∞).</summary>
+internal readonly struct LogSigmoidBackwardFunction : IBinaryFunction
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TV, O, P>(TV x, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV e = E.Exp<TV, O, P>(O.Neg(O.Abs(x)));
+        return O.Mul(g, E.SigmoidFrom<TV, O>(O.Neg(x), e));
+    }
+}
