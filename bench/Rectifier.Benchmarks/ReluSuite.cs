@@ -39,6 +39,8 @@ public static unsafe class ReluSuite
             .Add("Rectifier relu, default", () => Activations.Relu<T>(x, y))
             .Add("Rectifier relu, 1 thread", () => { using (Parallelism.Scope(1)) Activations.Relu<T>(x, y); })
             .Add("Rectifier relu, 2 threads", () => { using (Parallelism.Scope(2)) Activations.Relu<T>(x, y); })
+            .Add("Rectifier hardshrink, default", () => Activations.Hardshrink<T>(x, y))
+            .Add("Rectifier softshrink, default", () => Activations.Softshrink<T>(x, y))
             .Add("TensorPrimitives.Max(x, 0)", () => TensorPrimitives.Max<T>(x, T.Zero, y))
             .Add("scalar loop", () => ScalarLoop(x, y))
             .Add("Rectifier relu backward, default", () => Activations.ReluBackward<T>(x, g, y))
@@ -59,9 +61,10 @@ public static unsafe class ReluSuite
         }
         double fwdBest = Math.Min(t["Rectifier relu, default"], Math.Min(t["Rectifier relu, 1 thread"], t["Rectifier relu, 2 threads"]));
         double bwdBest = Math.Min(t["Rectifier relu backward, default"], Math.Min(t["Rectifier relu backward, 1 thread"], t["Rectifier relu backward, 2 threads"]));
+        double hard = bestCopy / t["Rectifier hardshrink, default"], soft = bestCopy / t["Rectifier softshrink, default"];
         md.AppendLine(CultureInfo.InvariantCulture,
-            $"| {type} | {Size(n)} | **summary** | | | fwd {bestCopy / fwdBest:F2}× copy, {t["TensorPrimitives.Max(x, 0)"] / fwdBest:F2}× TP.Max, bwd {best3 / bwdBest:F2}× 3-stream |");
-        Console.Error.WriteLine($"{type} {Size(n)}: fwd {bestCopy / fwdBest:F2}x copy, {t["TensorPrimitives.Max(x, 0)"] / fwdBest:F2}x TP.Max, bwd {best3 / bwdBest:F2}x 3-stream");
+            $"| {type} | {Size(n)} | **summary** | | | fwd {bestCopy / fwdBest:F2}× copy, {t["TensorPrimitives.Max(x, 0)"] / fwdBest:F2}× TP.Max, bwd {best3 / bwdBest:F2}× 3-stream; hardshrink {hard:F2}×, softshrink {soft:F2}× copy |");
+        Console.Error.WriteLine($"{type} {Size(n)}: fwd {bestCopy / fwdBest:F2}x copy, {t["TensorPrimitives.Max(x, 0)"] / fwdBest:F2}x TP.Max, bwd {best3 / bwdBest:F2}x 3-stream, hardshrink {hard:F2}x, softshrink {soft:F2}x copy");
     }
 
     internal static string Size(long n) => n >= 1 << 20 ? $"{n >> 20}M" : n >= 1 << 10 ? $"{n >> 10}K" : n.ToString(CultureInfo.InvariantCulture);

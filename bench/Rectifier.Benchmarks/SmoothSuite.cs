@@ -24,6 +24,9 @@ public static class SmoothSuite
         ("hardsigmoid", (x, y) => Activations.Hardsigmoid<float>(x, y), (x, g, y) => Activations.HardsigmoidBackward<float>(x, g, y)),
         ("sigmoid", (x, y) => Activations.Sigmoid<float>(x, y), (x, g, y) => Activations.SigmoidBackward<float>(x, g, y)),
         ("tanh", (x, y) => Activations.Tanh<float>(x, y), (x, g, y) => Activations.TanhBackward<float>(x, g, y)),
+        ("softsign", (x, y) => Activations.Softsign<float>(x, y), (x, g, y) => Activations.SoftsignBackward<float>(x, g, y)),
+        ("tanhshrink", (x, y) => Activations.Tanhshrink<float>(x, y), (x, g, y) => Activations.TanhshrinkBackward<float>(x, g, y)),
+        ("logsigmoid", (x, y) => Activations.LogSigmoid<float>(x, y), (x, g, y) => Activations.LogSigmoidBackward<float>(x, g, y)),
         ("sigmoid (bwd from y)", (x, y) => Activations.Sigmoid<float>(x, y), (x, g, y) => Activations.SigmoidBackwardFromOutput<float>(x, g, y)),
         ("tanh (bwd from y)", (x, y) => Activations.Tanh<float>(x, y), (x, g, y) => Activations.TanhBackwardFromOutput<float>(x, g, y)),
     ];

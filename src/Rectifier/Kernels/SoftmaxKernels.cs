@@ -65,18 +65,32 @@ internal static class Compensated
         *c += (a - (t - bp)) + (v - bp);
     }
 
-    /// <summary>The sum of <paramref name="count"/> compensated partials in index order, as hi + lo.</summary>
-    public static unsafe (double Hi, double Lo) Total(double* s, double* c, int count)
+    /// <summary>The sum of 32 compensated partials as hi + lo, in a fixed order: four chains of eight (partials
+    /// 8q … 8q + 7, run side by side), then the four chains in order.</summary>
+    public static unsafe (double Hi, double Lo) Total(double* s, double* c)
     {
-        double sum = 0, err = 0;
-        for (int i = 0; i < count; i++)
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, e0 = 0, e1 = 0, e2 = 0, e3 = 0;
+        for (int i = 0; i < 8; i++)
         {
-            double t = sum + s[i], bp = t - sum;
-            err += (sum - (t - bp)) + (s[i] - bp) + c[i];
-            sum = t;
+            Step(ref s0, ref e0, s[i], c[i]);
+            Step(ref s1, ref e1, s[8 + i], c[8 + i]);
+            Step(ref s2, ref e2, s[16 + i], c[16 + i]);
+            Step(ref s3, ref e3, s[24 + i], c[24 + i]);
         }
+        double sum = s0, err = e0;
+        Step(ref sum, ref err, s1, e1);
+        Step(ref sum, ref err, s2, e2);
+        Step(ref sum, ref err, s3, e3);
         double hi = sum + err;
         return (hi, err - (hi - sum));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Step(ref double sum, ref double err, double v, double c)
+    {
+        double t = sum + v, bp = t - sum;
+        err += (sum - (t - bp)) + (v - bp) + c;
+        sum = t;
     }
 }
 
@@ -274,6 +288,7 @@ internal unsafe readonly struct M1D : ILaneMemory<double, double>
 /// maximum's log-probability −log1p(Σ) is accurate when Σ is tiny.</item>
 /// </list>
 /// A row is computed by one thread from start to end, so results never depend on the thread count.</summary>
+[SkipLocalsInit]
 internal static unsafe class SoftmaxKernels
 {
     /// <summary>Partial sums along a contiguous row (elements go to partial i mod Block).</summary>
@@ -510,11 +525,15 @@ internal static unsafe class SoftmaxKernels
         }
     }
 
+    // Each pass below is its own method with one call site of its heavy step, called for the row's whole blocks
+    // and again for the padded tail: the JIT then inlines the step whole (exp is a few dozen vector operations)
+    // instead of passing vectors through calls.
+
     private static void RowForward<T, TV, O, M, P>(T* x, T* y, int n, SoftmaxForm form)
         where T : unmanaged where TV : unmanaged where O : ISimd<TV> where M : ILaneMemory<T, TV> where P : IPrecision
     {
         bool negate = form == SoftmaxForm.Softmin, log = form == SoftmaxForm.LogSoftmax;
-        int w = M.Count, full = n - n % Block, rest = n - full;
+        int full = n - n % Block, rest = n - full;
         T* xt = stackalloc T[Block];
         T* et = stackalloc T[Block];
         if (rest > 0)
@@ -528,28 +547,76 @@ internal static unsafe class SoftmaxKernels
         }
 
         // 1. the maximum of s·x (NaN never chosen: a NaN row turns NaN in the next steps)
-        TV mv = O.C(double.NegativeInfinity);
-        for (int i = 0; i < full; i += w)
+        TV mv = MaxPass<T, TV, O, M>(x, full, negate, O.C(double.NegativeInfinity));
+        if (rest > 0)
+        {
+            mv = MaxPass<T, TV, O, M>(xt, Block, negate, mv);
+        }
+        T mt = M.MaxAcross(mv);
+        double m = ToDouble(mt);
+
+        // 2. e = exp(s·x − m), stored (softmax) and summed into partial sums by index mod Block
+        double* s = stackalloc double[3 * Block];
+        new Span<double>(s, 3 * Block).Clear();
+        double* c = s + Block, ties = s + 2 * Block;
+        ExpSumPass<T, TV, O, M, P>(x, y, full, negate, log, m, s, c, ties);
+        if (rest > 0)
+        {
+            ExpSumPass<T, TV, O, M, P>(xt, et, Block, negate, log, m, s, c, ties);
+        }
+        (double hi, double lo) = Compensated.Total(s, c);
+
+        // 3. normalise
+        if (log)
+        {
+            double count = 0;
+            for (int i = 0; i < Block; i++)
+            {
+                count += ties[i];
+            }
+            LogSum<T>(m, count, hi, lo, out double lh, out double ll);
+            LogPass<T, TV, O, M>(x, y, full, negate, m, lh, ll);
+            if (rest > 0)
+            {
+                LogPass<T, TV, O, M>(xt, et, Block, negate, m, lh, ll);
+            }
+        }
+        else
+        {
+            Reciprocal<T>(hi, lo, out double rh, out double rl);
+            ScalePass<T, TV, O, M>(y, full, rh, rl);
+            if (rest > 0)
+            {
+                ScalePass<T, TV, O, M>(et, Block, rh, rl);
+            }
+        }
+        for (int i = 0; i < rest; i++)
+        {
+            y[full + i] = et[i];
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static TV MaxPass<T, TV, O, M>(T* x, int count, bool negate, TV mv)
+        where T : unmanaged where TV : unmanaged where O : ISimd<TV> where M : ILaneMemory<T, TV>
+    {
+        int w = M.Count;
+        for (int i = 0; i < count; i += w)
         {
             mv = M.Max(mv, Signed<TV, O>(M.Load(x + i), negate));
         }
-        for (int i = 0; rest > 0 && i < Block; i += w)
-        {
-            mv = M.Max(mv, Signed<TV, O>(M.Load(xt + i), negate));
-        }
-        T mt = M.MaxAcross(mv);
-        double m = typeof(T) == typeof(float) ? (float)(object)mt : (double)(object)mt;
-        mv = O.C(m);
-        TV negM = O.Neg(mv);
+        return mv;
+    }
 
-        // 2. e = exp(s·x − m), stored (softmax) and summed into partial sums by index mod Block
-        double* s = stackalloc double[Block];
-        double* c = stackalloc double[Block];
-        double* ties = stackalloc double[Block];
-        new Span<double>(s, Block).Clear();
-        new Span<double>(c, Block).Clear();
-        new Span<double>(ties, Block).Clear();
-        for (int i = 0; i < full; i += Block)
+    /// <summary>Blocks of <see cref="Block"/> elements: e into <paramref name="y"/> (softmax, softmin) and into the
+    /// partial sums s (+ c); log_softmax counts the ties with m instead of storing.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ExpSumPass<T, TV, O, M, P>(T* x, T* y, int count, bool negate, bool log, double m, double* s, double* c, double* ties)
+        where T : unmanaged where TV : unmanaged where O : ISimd<TV> where M : ILaneMemory<T, TV> where P : IPrecision
+    {
+        int w = M.Count;
+        TV mv = O.C(m), negM = O.Neg(mv);
+        for (int i = 0; i < count; i += Block)
         {
             for (int k = 0; k < Block; k += w)
             {
@@ -566,59 +633,30 @@ internal static unsafe class SoftmaxKernels
                 M.Accumulate(e, s + k, c + k);
             }
         }
-        if (rest > 0)
-        {
-            for (int k = 0; k < Block; k += w)
-            {
-                TV v = Signed<TV, O>(M.Load(xt + k), negate);
-                TV e = ExpStep<TV, O, P>(v, negM, mv, log, out TV tie);
-                if (log)
-                {
-                    M.Accumulate(tie, ties + k, c + k);
-                }
-                M.Store(e, et + k);
-                M.Accumulate(e, s + k, c + k);
-            }
-        }
-        (double hi, double lo) = Compensated.Total(s, c, Block);
+    }
 
-        // 3. normalise
-        if (log)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ScalePass<T, TV, O, M>(T* y, int count, double rh, double rl)
+        where T : unmanaged where TV : unmanaged where O : ISimd<TV> where M : ILaneMemory<T, TV>
+    {
+        int w = M.Count;
+        TV rhv = O.C(rh), rlv = O.C(rl);
+        for (int i = 0; i < count; i += w)
         {
-            double count = 0;
-            for (int i = 0; i < Block; i++)
-            {
-                count += ties[i];
-            }
-            LogSum<T>(m, count, hi, lo, out double lh, out double ll);
-            TV lhv = O.C(lh), llv = O.C(ll);
-            for (int i = 0; i < full; i += w)
-            {
-                M.Store(LogProbability<TV, O>(Signed<TV, O>(M.Load(x + i), negate), mv, lhv, llv), y + i);
-            }
-            for (int i = 0; rest > 0 && i < Block; i += w)
-            {
-                M.Store(LogProbability<TV, O>(Signed<TV, O>(M.Load(xt + i), negate), mv, lhv, llv), et + i);
-            }
+            TV e = M.Load(y + i);
+            M.Store(O.Fma(e, rhv, O.Mul(e, rlv)), y + i);
         }
-        else
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void LogPass<T, TV, O, M>(T* x, T* y, int count, bool negate, double m, double lh, double ll)
+        where T : unmanaged where TV : unmanaged where O : ISimd<TV> where M : ILaneMemory<T, TV>
+    {
+        int w = M.Count;
+        TV mv = O.C(m), lhv = O.C(lh), llv = O.C(ll);
+        for (int i = 0; i < count; i += w)
         {
-            Reciprocal<T>(hi, lo, out double rh, out double rl);
-            TV rhv = O.C(rh), rlv = O.C(rl);
-            for (int i = 0; i < full; i += w)
-            {
-                TV e = M.Load(y + i);
-                M.Store(O.Fma(e, rhv, O.Mul(e, rlv)), y + i);
-            }
-            for (int i = 0; rest > 0 && i < Block; i += w)
-            {
-                TV e = M.Load(et + i);
-                M.Store(O.Fma(e, rhv, O.Mul(e, rlv)), et + i);
-            }
-        }
-        for (int i = 0; i < rest; i++)
-        {
-            y[full + i] = et[i];
+            M.Store(LogProbability<TV, O>(Signed<TV, O>(M.Load(x + i), negate), mv, lhv, llv), y + i);
         }
     }
 
@@ -628,7 +666,8 @@ internal static unsafe class SoftmaxKernels
     private static TV ExpStep<TV, O, P>(TV v, TV negM, TV m, bool log, out TV tie) where TV : struct where O : ISimd<TV> where P : IPrecision
     {
         TV hi = Difference<TV, O>(v, negM, out TV lo);
-        TV e = E.Exp<TV, O, P>(hi, lo);
+        // hi ≤ 0: unless a lane's term is near or below the subnormal range, one scaling step is exact
+        TV e = O.Any(O.LessThan(hi, O.C(O.IsDouble ? -700.0 : -86.0))) ? E.Exp<TV, O, P>(hi, lo) : E.ExpNormal<TV, O, P>(hi, lo);
         if (!log)
         {
             tie = default;
@@ -643,7 +682,7 @@ internal static unsafe class SoftmaxKernels
         where T : unmanaged where TV : unmanaged where O : ISimd<TV> where M : ILaneMemory<T, TV> where P : IPrecision
     {
         bool log = form == SoftmaxForm.LogSoftmax;
-        int w = M.Count, full = n - n % Block, rest = n - full;
+        int full = n - n % Block, rest = n - full;
         T* yt = stackalloc T[Block];
         T* gt = stackalloc T[Block];
         new Span<T>(yt, Block).Clear();
@@ -655,36 +694,45 @@ internal static unsafe class SoftmaxKernels
         }
 
         // 1. Σ g·y (softmax, softmin) or Σ g (log_softmax), compensated, by index mod Block
-        double* s = stackalloc double[Block];
-        double* c = stackalloc double[Block];
-        new Span<double>(s, Block).Clear();
-        new Span<double>(c, Block).Clear();
-        for (int i = 0; i < full; i += Block)
+        double* s = stackalloc double[2 * Block];
+        new Span<double>(s, 2 * Block).Clear();
+        double* c = s + Block;
+        SumPass<T, TV, M>(y, g, full, log, s, c);
+        if (rest > 0)
+        {
+            SumPass<T, TV, M>(yt, gt, Block, log, s, c);
+        }
+        (double hi, double lo) = Compensated.Total(s, c);
+        double sum = hi + lo;
+
+        // 2. dx
+        if (log)
+        {
+            LogGradientPass<T, TV, O, M, P>(y, g, dx, full, sum);
+            LogGradientPass<T, TV, O, M, P>(yt, gt, yt, rest > 0 ? Block : 0, sum);
+        }
+        else
+        {
+            GradientPass<T, TV, O, M>(y, g, dx, full, sum, form == SoftmaxForm.Softmin);
+            GradientPass<T, TV, O, M>(yt, gt, yt, rest > 0 ? Block : 0, sum, form == SoftmaxForm.Softmin);
+        }
+        for (int i = 0; i < rest; i++)
+        {
+            dx[full + i] = yt[i];
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void SumPass<T, TV, M>(T* y, T* g, int count, bool log, double* s, double* c)
+        where T : unmanaged where TV : unmanaged where M : ILaneMemory<T, TV>
+    {
+        int w = M.Count;
+        for (int i = 0; i < count; i += Block)
         {
             for (int k = 0; k < Block; k += w)
             {
                 SumStep<T, TV, M>(M.Load(y + i + k), M.Load(g + i + k), log, s + k, c + k);
             }
-        }
-        for (int k = 0; rest > 0 && k < Block; k += w)
-        {
-            SumStep<T, TV, M>(M.Load(yt + k), M.Load(gt + k), log, s + k, c + k);
-        }
-        (double hi, double lo) = Compensated.Total(s, c, Block);
-        TV sum = O.C(hi + lo);
-
-        // 2. dx
-        for (int i = 0; i < full; i += w)
-        {
-            M.Store(GradientStep<TV, O, P>(M.Load(y + i), M.Load(g + i), sum, form), dx + i);
-        }
-        for (int i = 0; rest > 0 && i < Block; i += w)
-        {
-            M.Store(GradientStep<TV, O, P>(M.Load(yt + i), M.Load(gt + i), sum, form), yt + i);
-        }
-        for (int i = 0; i < rest; i++)
-        {
-            dx[full + i] = yt[i];
         }
     }
 
@@ -701,14 +749,39 @@ internal static unsafe class SoftmaxKernels
         }
     }
 
-    /// <summary>softmax: y·(g − Σgy); softmin: y·(Σgy − g); log_softmax: g − e^y·Σg.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV GradientStep<TV, O, P>(TV y, TV g, TV sum, SoftmaxForm form) where TV : struct where O : ISimd<TV> where P : IPrecision => form switch
+    /// <summary>softmax: y·(g − Σgy); softmin: y·(Σgy − g).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void GradientPass<T, TV, O, M>(T* y, T* g, T* dx, int count, double sum, bool negate)
+        where T : unmanaged where TV : unmanaged where O : ISimd<TV> where M : ILaneMemory<T, TV>
     {
-        SoftmaxForm.Softmax => O.Mul(y, O.Sub(g, sum)),
-        SoftmaxForm.Softmin => O.Mul(y, O.Sub(sum, g)),
-        _ => O.Sub(g, O.Mul(E.Exp<TV, O, P>(y), sum)),
-    };
+        int w = M.Count;
+        TV sv = O.C(sum);
+        for (int i = 0; i < count; i += w)
+        {
+            M.Store(GradientStep<TV, O>(M.Load(y + i), M.Load(g + i), sv, negate), dx + i);
+        }
+    }
+
+    /// <summary>log_softmax: g − e^y·Σg.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void LogGradientPass<T, TV, O, M, P>(T* y, T* g, T* dx, int count, double sum)
+        where T : unmanaged where TV : unmanaged where O : ISimd<TV> where M : ILaneMemory<T, TV> where P : IPrecision
+    {
+        int w = M.Count;
+        TV sv = O.C(sum);
+        for (int i = 0; i < count; i += w)
+        {
+            M.Store(LogGradientStep<TV, O, P>(M.Load(y + i), M.Load(g + i), sv), dx + i);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV GradientStep<TV, O>(TV y, TV g, TV sum, bool negate) where TV : struct where O : ISimd<TV>
+        => O.Mul(y, negate ? O.Sub(sum, g) : O.Sub(g, sum));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV LogGradientStep<TV, O, P>(TV y, TV g, TV sum) where TV : struct where O : ISimd<TV> where P : IPrecision
+        => O.Sub(g, O.Mul(E.Exp<TV, O, P>(y), sum));
 
     // ---------------------------------------------------------------- a strided axis, in column tiles
 
@@ -868,13 +941,21 @@ internal static unsafe class SoftmaxKernels
             int j = 0;
             for (; j < vectors; j += w)
             {
-                M.Store(GradientStep<TV, O, P>(M.Load(yr + j), M.Load(gr + j), M.Load(sum + j), form), dr + j);
+                TV sv = M.Load(sum + j);
+                M.Store(log ? LogGradientStep<TV, O, P>(M.Load(yr + j), M.Load(gr + j), sv) : GradientStep<TV, O>(M.Load(yr + j), M.Load(gr + j), sv, form == SoftmaxForm.Softmin), dr + j);
             }
             for (; j < width; j++)
             {
-                dr[j] = typeof(T) == typeof(float)
-                    ? (T)(object)GradientStep<float, F1, SinglePrecision>((float)(object)yr[j], (float)(object)gr[j], (float)(object)sum[j], form)
-                    : (T)(object)GradientStep<double, D1, FullPrecision>((double)(object)yr[j], (double)(object)gr[j], (double)(object)sum[j], form);
+                if (typeof(T) == typeof(float))
+                {
+                    float yv = (float)(object)yr[j], gv = (float)(object)gr[j], sv = (float)(object)sum[j];
+                    dr[j] = (T)(object)(log ? LogGradientStep<float, F1, SinglePrecision>(yv, gv, sv) : GradientStep<float, F1>(yv, gv, sv, form == SoftmaxForm.Softmin));
+                }
+                else
+                {
+                    double yv = (double)(object)yr[j], gv = (double)(object)gr[j], sv = (double)(object)sum[j];
+                    dr[j] = (T)(object)(log ? LogGradientStep<double, D1, FullPrecision>(yv, gv, sv) : GradientStep<double, D1>(yv, gv, sv, form == SoftmaxForm.Softmin));
+                }
             }
         }
     }

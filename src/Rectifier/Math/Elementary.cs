@@ -122,6 +122,16 @@ internal static class Elementary
     public static TV Exp<TV, O, P>(TV hi, TV lo) where TV : struct where O : ISimd<TV> where P : IPrecision
         => ExpCore<TV, O, P>(hi, lo, hasLo: true, extra: 0);
 
+    /// <summary>e^(hi + lo) where the caller knows the result is a normal number (hi ∈ [−86, 88] in float lanes,
+    /// [−700, 709] in double lanes): 2^k is then applied in one exact multiply instead of two (softmax's terms).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ExpNormal<TV, O, P>(TV hi, TV lo) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV r = O.Add(Reduce<TV, O, P>(hi, out TV kr, out _), lo);
+        TV p = O.Add(O.C(1), Expm1Reduced<TV, O, P>(r));
+        return O.Mul(p, Pow2FromRounded<TV, O>(kr, 0));
+    }
+
     /// <summary>The binary exponent <see cref="ExpTail{TV, O, P}(TV, TV)"/> adds: 256 for double results and 64 in float lanes,
     /// so that a subnormal e^x multiplied by x or divided by (1 + e^x) is rounded once, at the end, by
     /// <see cref="Unscale{TV, O, P}"/>. Float results computed in double lanes need none.</summary>
