@@ -27,6 +27,8 @@ internal static class ApplyCommand
         public readonly Option<double?> Alpha = CliOptions.OptionalNumber("--alpha", "elu, celu: α (default 1)");
         public readonly Option<double?> Beta = CliOptions.OptionalNumber("--beta", "softplus: β (default 1)");
         public readonly Option<string?> Approximate = new("--approximate") { Description = "gelu: none (default) or tanh" };
+        public readonly Option<double?> Lambd = CliOptions.OptionalNumber("--lambd", "hardshrink, softshrink: λ ≥ 0 (default 0.5)");
+        public readonly Option<int?> Dim = CliOptions.OptionalInteger("--dim", "softmax, log_softmax, softmin: the axis (default -1, the last); the last axis streams, any other reads the whole file into memory");
         public readonly Option<string?> GradWeightFile = new("--grad-weight-file") { Description = "prelu grad: also write dL/dw to this .npy" };
 
         public IEnumerable<Option> ForFunctions(bool grad)
@@ -44,6 +46,8 @@ internal static class ApplyCommand
             yield return Alpha;
             yield return Beta;
             yield return Approximate;
+            yield return Lambd;
+            yield return Dim;
             if (grad)
             {
                 yield return GradWeightFile;
@@ -68,6 +72,11 @@ internal static class ApplyCommand
                     };
                     continue;
                 }
+                if (p.Option == "--dim")
+                {
+                    values.Dim = parse.GetValue(Dim) ?? -1;
+                    continue;
+                }
                 double? given = parse.GetValue(Numeric(p.Option)!);
                 if (given is null && p.Default is null)
                 {
@@ -90,6 +99,7 @@ internal static class ApplyCommand
             "--value" => Value,
             "--alpha" => Alpha,
             "--beta" => Beta,
+            "--lambd" => Lambd,
             _ => null,
         };
     }
@@ -97,7 +107,7 @@ internal static class ApplyCommand
     public static Command CreateApply(RunContext ctx)
     {
         var options = new Options();
-        var function = new Argument<string>("function") { Description = "relu, relu6, leaky_relu, prelu, rrelu, hardtanh, threshold, elu, celu, selu, gelu, silu, mish, softplus, hardswish, hardsigmoid, sigmoid or tanh" };
+        var function = new Argument<string>("function") { Description = string.Join(", ", Functions.All.Select(f => f.Name)) + " ('rectifier list' shows what each computes)" };
         var input = new Argument<string>("in.npy") { Description = "the input array (float16, float32 or float64, any shape)" };
         var output = new Argument<string>("out.npy") { Description = "where to write f(x): same dtype and shape" };
         var command = new Command("apply", "Apply an activation to a .npy file: out = f(in), streamed, any size.") { function, input, output };
@@ -268,10 +278,38 @@ internal static class ApplyCommand
                     weights = null;
                 }
             }
-            // Parameter checks happen before any output exists: run the function on one element.
-            Probe<T>();
-
             int chunk = Pipeline.ChunkBytes / Unsafe.SizeOf<T>();
+            // softmax and its kin work on whole rows along --dim, in the file's memory order (a Fortran-ordered array
+            // is the C-ordered array of the reversed shape): rows that are contiguous stream in whole rows; any
+            // other axis is read into memory whole.
+            Func<Piece, nint[]> shapeOf = p => [p.Length];
+            if (spec.AlongDim)
+            {
+                (nint[] memoryShape, int memoryDim) = MemoryAxis(info, values.Dim);
+                if (memoryDim == memoryShape.Length - 1 || memoryShape.Length == 0)
+                {
+                    long row = memoryShape.Length == 0 ? 1 : Math.Max(1, (long)memoryShape[^1]);
+                    chunk = (int)Math.Min(int.MaxValue, Math.Max(row, chunk / row * row));
+                    values.Dim = -1;
+                    shapeOf = p => [(nint)(p.Length / row), (nint)row];
+                }
+                else
+                {
+                    if (info.Count > Array.MaxLength)
+                    {
+                        throw CliError.Input($"{Path.GetFileName(x.Path)}: {info.Count} elements are too many to normalise along axis {values.Dim} in memory; only the last axis streams");
+                    }
+                    chunk = (int)Math.Max(1, info.Count);
+                    values.Dim = memoryDim;
+                    shapeOf = _ => memoryShape;
+                }
+            }
+            else
+            {
+                // Parameter checks happen before any output exists: run the function on one element.
+                Probe<T>();
+            }
+
             IEnumerable<Piece> pieces = weights is null
                 ? Pipeline.Flat(info.Count, chunk)
                 : Pipeline.ByChannel(layout.Outer, layout.Channels, layout.Inner, chunk);
@@ -288,7 +326,7 @@ internal static class ApplyCommand
                         x.Read(p.Start, xs[s].AsSpan(0, p.Length));
                         g?.Read(p.Start, gs[s].AsSpan(0, p.Length));
                     },
-                    (p, s) => Compute(p, xs[s].AsSpan(0, p.Length), g is null ? default : gs[s].AsSpan(0, p.Length), ys[s].AsSpan(0, p.Length), weights, gradWeight, gwPiece),
+                    (p, s) => Compute(p, shapeOf(p), xs[s].AsSpan(0, p.Length), g is null ? default : gs[s].AsSpan(0, p.Length), ys[s].AsSpan(0, p.Length), weights, gradWeight, gwPiece),
                     (p, s) => output.Writer.Write(p.Start, ys[s].AsSpan(0, p.Length)),
                     ctx.Cancel, progress));
             output.Commit();
@@ -300,12 +338,29 @@ internal static class ApplyCommand
             }
         }
 
+        /// <summary>The file's shape in memory order and <paramref name="dim"/> as an axis of it; a usage error
+        /// when <paramref name="dim"/> is not an axis of the file.</summary>
+        private (nint[] Shape, int Dim) MemoryAxis(NpyArrayInfo info, int dim)
+        {
+            int rank = info.Shape.Length, axes = Math.Max(rank, 1);
+            int axis = dim < 0 ? dim + axes : dim;
+            if (axis < 0 || axis >= axes)
+            {
+                throw CliError.Usage($"--dim {dim} is not an axis of {Path.GetFileName(x.Path)}, shape {info.ShapeText} (use 0..{axes - 1} or -1..-{axes})");
+            }
+            if (rank == 0)
+            {
+                return ([], 0);
+            }
+            return info.FortranOrder ? ([.. info.Shape.Reverse()], rank - 1 - axis) : ([.. info.Shape], axis);
+        }
+
         private void Probe<T>() where T : unmanaged, IFloatingPointIeee754<T>
         {
             T[] one = [T.Zero], r = new T[1];
             try
             {
-                Functions.Forward<T>(spec.Name, values, one, r);
+                Functions.Forward<T>(spec.Name, values, one, [1], r);
             }
             catch (ArgumentException e)
             {
@@ -313,18 +368,18 @@ internal static class ApplyCommand
             }
         }
 
-        private void Compute<T>(Piece p, Span<T> xs, Span<T> gs, Span<T> ys, T[]? weights, double[] gradWeight, T[] gwPiece)
+        private void Compute<T>(Piece p, ReadOnlySpan<nint> pieceShape, Span<T> xs, Span<T> gs, Span<T> ys, T[]? weights, double[] gradWeight, T[] gwPiece)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             if (weights is null)
             {
                 if (g is null)
                 {
-                    Functions.Forward<T>(spec.Name, values, xs, ys);
+                    Functions.Forward<T>(spec.Name, values, xs, pieceShape, ys);
                 }
                 else
                 {
-                    gradWeight[0] += Functions.Backward<T>(spec.Name, values, xs, gs, ys);
+                    gradWeight[0] += Functions.Backward<T>(spec.Name, values, xs, gs, pieceShape, ys);
                 }
                 return;
             }

@@ -91,7 +91,7 @@ internal static class Failures
             message = message[..cut];
         }
         foreach (var (name, option) in new[] { ("negativeSlope", "--negative-slope"), ("minValue", "--min-val"), ("maxValue", "--max-val"), ("alpha", "--alpha"),
-            ("beta", "--beta"), ("threshold", "--threshold"), ("value", "--value"), ("lower", "--lower"), ("upper", "--upper"), ("weight", "--weight") })
+            ("beta", "--beta"), ("threshold", "--threshold"), ("value", "--value"), ("lower", "--lower"), ("upper", "--upper"), ("weight", "--weight"), ("lambda", "--lambd") })
         {
             message = message.Replace($"'{name}'", option, StringComparison.Ordinal);
         }

@@ -12,6 +12,9 @@ internal sealed record ParameterSpec(string Option, double? Default, string Help
 internal sealed record FunctionSpec(string Name, string Summary, params ParameterSpec[] Parameters)
 {
     public bool Smooth { get; init; }
+
+    /// <summary>softmax, log_softmax, softmin: normalised along <c>--dim</c>, not element by element.</summary>
+    public bool AlongDim { get; init; }
 }
 
 /// <summary>The parameter values given on the command line (defaults filled in).</summary>
@@ -31,6 +34,9 @@ internal sealed class ParameterValues
     public object? ChannelWeights { get; set; }
 
     public int ChannelAxis { get; set; } = 1;
+
+    /// <summary>softmax, log_softmax and softmin: the axis (negative from the end).</summary>
+    public int Dim { get; set; } = -1;
 }
 
 /// <summary>Every activation the library has, as the command names them, and the calls that apply them.</summary>
@@ -38,6 +44,8 @@ internal static class Functions
 {
     private static readonly ParameterSpec Slope = new("--negative-slope", Activations.DefaultNegativeSlope, "slope for x ≤ 0");
     private static readonly ParameterSpec Alpha = new("--alpha", 1.0, "α");
+    private static readonly ParameterSpec Lambda = new("--lambd", Activations.DefaultShrinkLambda, "λ ≥ 0");
+    private static readonly ParameterSpec Dim = new("--dim", -1, "the axis to normalise along (negative: from the end)");
 
     public static readonly FunctionSpec[] All =
     [
@@ -64,6 +72,14 @@ internal static class Functions
         new("hardsigmoid", "min(max(x + 3, 0), 6)/6") { Smooth = true },
         new("sigmoid", "1/(1 + e^(-x))") { Smooth = true },
         new("tanh", "tanh(x)") { Smooth = true },
+        new("hardshrink", "|x| > λ ? x : 0", Lambda),
+        new("softshrink", "x > λ ? x - λ : x < -λ ? x + λ : 0", Lambda),
+        new("softsign", "x/(1 + |x|)") { Smooth = true },
+        new("tanhshrink", "x - tanh(x)") { Smooth = true },
+        new("logsigmoid", "log σ(x)") { Smooth = true },
+        new("softmax", "exp(x - max)/Σ exp(x - max) along --dim", Dim) { Smooth = true, AlongDim = true },
+        new("log_softmax", "(x - max) - log Σ exp(x - max) along --dim", Dim) { Smooth = true, AlongDim = true },
+        new("softmin", "softmax(-x) along --dim", Dim) { Smooth = true, AlongDim = true },
     ];
 
     public static FunctionSpec? Find(string name) => All.FirstOrDefault(f => f.Name == name);
@@ -118,21 +134,31 @@ internal static class Functions
         "hardsigmoid" => Activation.Hardsigmoid(),
         "sigmoid" => Activation.Sigmoid(),
         "tanh" => Activation.Tanh(),
+        "hardshrink" => Activation.Hardshrink(p["--lambd"]),
+        "softshrink" => Activation.Softshrink(p["--lambd"]),
+        "softsign" => Activation.Softsign(),
+        "tanhshrink" => Activation.Tanhshrink(),
+        "logsigmoid" => Activation.LogSigmoid(),
+        "softmax" => Activation.Softmax(p.Dim),
+        "log_softmax" => Activation.LogSoftmax(p.Dim),
+        "softmin" => Activation.Softmin(p.Dim),
         _ => throw new ArgumentException($"unknown function '{name}'", nameof(name)),
     };
 
-    /// <summary>y = f(x) for every function but per-channel prelu.</summary>
-    public static void Forward<T>(string name, ParameterValues p, ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
-        => ToActivation(name, p).Forward(x, y);
+    /// <summary>y = f(x) for every function but per-channel prelu, over a C-ordered block of <paramref name="shape"/>
+    /// (which only softmax, log_softmax and softmin read).</summary>
+    public static void Forward<T>(string name, ParameterValues p, ReadOnlySpan<T> x, ReadOnlySpan<nint> shape, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+        => ToActivation(name, p).Forward(x, shape, y);
 
-    /// <summary>dx = f'(x)·g for every function but per-channel prelu; prelu with one weight also returns dL/dw.</summary>
-    public static double Backward<T>(string name, ParameterValues p, ReadOnlySpan<T> x, ReadOnlySpan<T> g, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>dx = f'(x)·g for every function but per-channel prelu (softmax and its kin compute y from x first);
+    /// prelu with one weight also returns dL/dw.</summary>
+    public static double Backward<T>(string name, ParameterValues p, ReadOnlySpan<T> x, ReadOnlySpan<T> g, ReadOnlySpan<nint> shape, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (name == "prelu")
         {
             return double.CreateTruncating(Activations.PReluBackward(x, g, T.CreateTruncating(p["--weight"]), dx));
         }
-        ToActivation(name, p).Backward(x, g, dx);
+        ToActivation(name, p).Backward(x, g, shape, dx);
         return 0;
     }
 }

@@ -28,6 +28,7 @@ internal static class Curves
         ActivationKind.Threshold => [a.First],
         ActivationKind.Hardswish or ActivationKind.Hardsigmoid => [-3, 3],
         ActivationKind.Softplus => [a.Second / a.First],
+        ActivationKind.Hardshrink or ActivationKind.Softshrink => [-a.First, a.First],
         _ => [],
     };
 
@@ -117,7 +118,7 @@ internal static class PlotCommand
         {
             functions, derivative, range, points, output, grid, width, height,
         };
-        foreach (Option o in options.ForFunctions(grad: false).Where(o => o.Name is not ("--weight-file" or "--channel-axis")))
+        foreach (Option o in options.ForFunctions(grad: false).Where(o => o.Name is not ("--weight-file" or "--channel-axis" or "--dim")))
         {
             command.Options.Add(o);
         }
@@ -131,8 +132,12 @@ internal static class PlotCommand
             }
             string[] names = parse.GetValue(functions)!;
             var specs = names.Length == 1 && names[0] == "all"
-                ? Functions.All.ToList()
+                ? Functions.All.Where(f => !f.AlongDim).ToList()
                 : names.Select(Functions.Require).ToList();
+            if (specs.FirstOrDefault(f => f.AlongDim) is { } rowwise)
+            {
+                throw CliError.Usage($"{rowwise.Name} normalises a whole row along --dim, so it has no curve y = f(x) to plot; 'rectifier apply {rowwise.Name}' computes it");
+            }
             var used = specs.SelectMany(s => s.Parameters.Select(p => p.Option)).ToHashSet(StringComparer.Ordinal);
             foreach (Option o in options.ForFunctions(grad: false))
             {

@@ -110,13 +110,107 @@ public sealed class CliCommandTests : IDisposable
             p.Set("--value", -2);
         }
         T[] y = new T[x.Length], d = new T[x.Length];
-        Functions.Forward<T>(name, p, x, y);
-        Functions.Backward<T>(name, p, x, g, d);
+        Functions.Forward<T>(name, p, x, [30, 100], y);
+        Functions.Backward<T>(name, p, x, g, [30, 100], d);
         AssertSame(y, Load<T>(P("y.npy")), $"{name} {typeof(T).Name} apply");
         AssertSame(d, Load<T>(P("d.npy")), $"{name} {typeof(T).Name} grad");
     }
 
     public static TheoryData<string> FunctionNames => [.. Functions.All.Select(f => f.Name)];
+
+    [Fact]
+    public void Hardshrink_and_softshrink_match_PyTorch_bit_for_bit_with_an_inexact_lambda()
+    {
+        string x = NpyTests.Fixture("torch_x.npy"), g = NpyTests.Fixture("torch_g.npy");
+        Assert.Equal(0, Run("apply", "hardshrink", x, P("h.npy"), "--lambd", "0.3").Code);
+        AssertSame(Load<float>(NpyTests.Fixture("torch_hardshrink.npy")), Load<float>(P("h.npy")), "hardshrink");
+        Assert.Equal(0, Run("apply", "softshrink", x, P("s.npy"), "--lambd", "0.3").Code);
+        AssertSame(Load<float>(NpyTests.Fixture("torch_softshrink.npy")), Load<float>(P("s.npy")), "softshrink");
+        Assert.Equal(0, Run("grad", "softshrink", x, g, P("ds.npy"), "--lambd", "0.3").Code);
+        AssertSame(Load<float>(NpyTests.Fixture("torch_softshrink_grad.npy")), Load<float>(P("ds.npy")), "softshrink grad");
+        var (code, _, err) = Run("apply", "softshrink", x, P("bad.npy"), "--lambd", "-1");
+        Assert.Equal(2, code);
+        Assert.Contains("--lambd must be non-negative", err, StringComparison.Ordinal);
+        Assert.False(File.Exists(P("bad.npy")));
+    }
+
+    [Theory]
+    [InlineData("softmax", 0)]
+    [InlineData("softmax", 1)]
+    [InlineData("log_softmax", -1)]
+    [InlineData("log_softmax", -3)]
+    [InlineData("softmin", 2)]
+    public void The_softmax_family_runs_along_dim_on_C_and_Fortran_files_as_the_library_does(string name, int dim)
+    {
+        nint[] shape = [3, 4, 50];
+        double[] xd = Numbers.Random<double>(600, dim + 10, 0.02), gd = Numbers.Random<double>(600, dim + 20, 0.02);
+        float[] x = [.. xd.Select(v => (float)v)], g = [.. gd.Select(v => (float)v)];
+        Save("x.npy", x, shape);
+        Save("g.npy", g, shape);
+        Activation a = Functions.ToActivation(name, new ParameterValues { Dim = dim });
+        float[] y = new float[600], dx = new float[600];
+        a.Forward<float>(x, shape, y);
+        a.Backward<float>(x, g, shape, dx);
+        Assert.Equal(0, Run("apply", name, P("x.npy"), P("y.npy"), "--dim", dim.ToString(System.Globalization.CultureInfo.InvariantCulture)).Code);
+        AssertSame(y, Load<float>(P("y.npy")), $"{name} dim {dim}");
+        Assert.Equal(0, Run("grad", name, P("x.npy"), P("g.npy"), P("dx.npy"), "--dim", dim.ToString(System.Globalization.CultureInfo.InvariantCulture)).Code);
+        AssertSame(dx, Load<float>(P("dx.npy")), $"{name} grad dim {dim}");
+
+        // the same logical array stored in Fortran order: memory holds the transpose, the result is the same array
+        int axis = dim < 0 ? dim + 3 : dim;
+        float[] fortran = new float[600], yf = new float[600];
+        for (int i = 0; i < 3; i++)
+        {
+            for (int j = 0; j < 4; j++)
+            {
+                for (int k = 0; k < 50; k++)
+                {
+                    fortran[(k * 4 + j) * 3 + i] = x[(i * 4 + j) * 50 + k];
+                }
+            }
+        }
+        using (NpyWriter writer = NpyWriter.Create(P("xf.npy"), NpyDataType.Float32, shape, fortranOrder: true))
+        {
+            writer.Write<float>(0, fortran);
+        }
+        Assert.Equal(0, Run("apply", name, P("xf.npy"), P("yf.npy"), "--dim", dim.ToString(System.Globalization.CultureInfo.InvariantCulture)).Code);
+        using (var reader = NpyReader.Open(P("yf.npy")))
+        {
+            Assert.True(reader.Info.FortranOrder);
+        }
+        // what the library gives on the memory layout: the reversed shape, the axis reversed
+        (a with { First = 2 - axis }).Forward<float>(fortran, [50, 4, 3], yf);
+        AssertSame(yf, Load<float>(P("yf.npy")), $"{name} dim {dim}, Fortran order");
+    }
+
+    [Fact]
+    public void Softmax_along_the_last_axis_streams_whole_rows_through_many_pieces()
+    {
+        // rows of 1000 floats, 700 of them: 2.8 MB, several 1 MB pieces, none splitting a row
+        int rows = 700, columns = 1000;
+        float[] x = Numbers.Random<float>(rows * columns, 17, 0.001);
+        Save("rows.npy", x, rows, columns);
+        Assert.Equal(0, Run("apply", "log_softmax", P("rows.npy"), P("rows_out.npy")).Code);
+        var expected = new float[x.Length];
+        Activations.LogSoftmax<float>(x, [rows, columns], -1, expected);
+        AssertSame(expected, Load<float>(P("rows_out.npy")), "streamed log_softmax");
+    }
+
+    [Fact]
+    public void A_dim_that_is_not_an_axis_or_a_dim_where_it_does_not_apply_is_a_usage_error()
+    {
+        Save("m.npy", new float[12], 3, 4);
+        var (code, _, err) = Run("apply", "softmax", P("m.npy"), P("o.npy"), "--dim", "2");
+        Assert.Equal(2, code);
+        Assert.Contains("--dim 2 is not an axis of m.npy, shape (3, 4)", err, StringComparison.Ordinal);
+        Assert.Equal(2, Run("apply", "relu", P("m.npy"), P("o.npy"), "--dim", "0").Code);
+        Assert.Equal(2, Run("apply", "softmax", P("m.npy"), P("o.npy"), "--lambd", "0.5").Code);
+        Assert.Equal(2, Run("apply", "softmax", P("m.npy"), P("o.npy"), "--dim", "x").Code);
+        Assert.False(File.Exists(P("o.npy")));
+        (code, _, err) = Run("plot", "softmax", "--out", P("p.png"));
+        Assert.Equal(2, code);
+        Assert.Contains("no curve", err, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void A_file_many_chunks_long_streams_to_the_same_result_as_one_call()
