@@ -6,6 +6,7 @@ using Rectifier.Benchmarks;
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- relu [--quick] [--out FILE]   interleaved ReLU table (markdown)
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- smooth [--quick] [--only a,b]  smooth family, f32 1M, Gelem/s
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- softmax [--quick]            softmax/log_softmax 4096×1024 f32, both axes, vs TensorPrimitives.SoftMax
+//   dotnet run -c Release --project bench/Rectifier.Benchmarks -- softmax-accuracy             worst ULP of the softmax family over the golden rows
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- accuracy                     worst ULP per smooth function (docs/ACCURACY.md)
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- exhaustive [--only a,b]      every finite float, forward (long)
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- mask [--quick]               1-bit-mask forward/backward, f32 64M
@@ -26,6 +27,7 @@ string result = mode switch
     "accuracy" => header + AccuracyReport.Run(Path.Combine(RepositoryRoot(), "tests", "Rectifier.Tests", "Golden", "smooth_f64.txt")),
     "exhaustive" => header + AccuracyReport.Exhaustive(Option("--only")),
     "softmax" => header + SoftmaxSuite.Run(quick),
+    "softmax-accuracy" => header + SoftmaxAccuracy.Run(Path.Combine(RepositoryRoot(), "tests", "Rectifier.Tests", "Golden", "softmax_f64.txt")),
     "mask" => header + MaskSuite.Run(quick ? 1 << 24 : 1 << 26, quick),
     "fused" => header + FusedSuite.Run(quick),
     "monitor" => header + MonitorSuite.Run(quick),

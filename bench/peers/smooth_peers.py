@@ -39,7 +39,16 @@ def torch_functions(torch):
         "hardsigmoid": (lambda x: F.hardsigmoid(x), lambda g, x, y: aten.hardsigmoid_backward(g, x)),
         "sigmoid": (lambda x: torch.sigmoid(x), lambda g, x, y: aten.sigmoid_backward(g, y)),
         "tanh": (lambda x: torch.tanh(x), lambda g, x, y: aten.tanh_backward(g, y)),
+        # no dedicated backward kernels: autograd's graph is what PyTorch runs
+        "softsign": (lambda x: F.softsign(x), lambda g, x, y: autograd(torch, F.softsign, g, x)),
+        "tanhshrink": (lambda x: F.tanhshrink(x), lambda g, x, y: autograd(torch, F.tanhshrink, g, x)),
+        "logsigmoid": (lambda x: F.logsigmoid(x), lambda g, x, y: aten.log_sigmoid_backward(g, x, aten.log_sigmoid_forward(x)[1])),
     }
+
+
+def autograd(torch, f, g, x):
+    xr = x.detach().requires_grad_()
+    return torch.autograd.grad(f(xr), xr, g)[0]
 
 
 def speed_child(threads, quick):
@@ -133,6 +142,14 @@ def references(np, sp):
     def sech2(t):
         return 1 / np.cosh(t) ** 2
 
+    def tanhshrink(x):
+        # x − tanh x cancels near 0: its Taylor series below 0.25 (each term ~1/40 of the last there)
+        c = [1 / 3, -2 / 15, 17 / 315, -62 / 2835, 1382 / 155925, -21844 / 6081075, 929569 / 638512875]
+        s2 = x * x
+        series = x * s2 * sum(ck * s2 ** k for k, ck in enumerate(c))
+        with np.errstate(all="ignore"):
+            return np.where(np.abs(x) < 0.25, series, x - np.tanh(x))
+
     return {
         "elu": (lambda x: np.where(x > 0, x, np.expm1(x)), lambda x: np.where(x > 0, 1.0, np.exp(x))),
         "selu": (lambda x: SELU_SCALE * np.where(x > 0, x, SELU_ALPHA * np.expm1(x)), lambda x: SELU_SCALE * np.where(x > 0, 1.0, SELU_ALPHA * np.exp(x))),
@@ -146,7 +163,11 @@ def references(np, sp):
         "hardsigmoid": (lambda x: np.clip(x + 3, 0, 6) / 6, lambda x: np.where((x > -3) & (x < 3), 1 / 6, 0.0)),
         "sigmoid": (sig, lambda x: sig(x) * sig(-x)),
         "tanh": (np.tanh, sech2),
+        "softsign": (lambda x: x / (1 + np.abs(x)), lambda x: 1 / (1 + np.abs(x)) ** 2),
+        "tanhshrink": (tanhshrink, lambda x: np.tanh(x) ** 2),
+        "logsigmoid": (lambda x: -softplus(-x), lambda x: sig(-x)),
     }
+
 
 
 def float_ulps(np, y, exact):

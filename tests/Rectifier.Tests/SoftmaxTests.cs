@@ -301,12 +301,16 @@ public sealed class SoftmaxTests
     public void Large_tensors_give_the_same_bits_on_one_thread_as_on_all()
     {
         var rng = new Random(5);
-        float[] x = [.. Enumerable.Range(0, 1 << 19).Select(_ => (float)(rng.NextDouble() * 20 - 10))];
-        float[] g = [.. Enumerable.Range(0, 1 << 19).Select(_ => (float)(rng.NextDouble() * 2 - 1))];
+        int length = 2048 * 1200;
+        float[] all = [.. Enumerable.Range(0, length).Select(_ => (float)(rng.NextDouble() * 20 - 10))];
+        float[] gAll = [.. Enumerable.Range(0, length).Select(_ => (float)(rng.NextDouble() * 2 - 1))];
         foreach (string form in new[] { "softmax", "log_softmax", "softmin" })
         {
-            foreach ((nint[] shape, int dim) in new (nint[], int)[] { ([512, 1024], -1), ([1024, 512], 0), ([8, 256, 256], 1) })
+            // the last: two column tiles (1024 + 176 columns), one per thread
+            foreach ((nint[] shape, int dim) in new (nint[], int)[] { ([512, 1024], -1), ([1024, 512], 0), ([8, 256, 256], 1), ([2048, 1200], 0) })
             {
+                int n = (int)shape.Aggregate((nint)1, (a, b) => a * b);
+                float[] x = all[..n], g = gAll[..n];
                 float[] y = new float[x.Length], y1 = new float[x.Length], dx = new float[x.Length], dx1 = new float[x.Length];
                 Forward<float>(form, x, shape, dim, y);
                 Backward<float>(form, y, g, shape, dim, dx);

@@ -294,8 +294,13 @@ internal static unsafe class SoftmaxKernels
     /// <summary>Partial sums along a contiguous row (elements go to partial i mod Block).</summary>
     private const int Block = 32;
 
-    /// <summary>Bytes of one column tile of a strided axis: the tile is read three times, from L2.</summary>
-    private const int TileBytes = 1 << 20;
+    /// <summary>Bytes of one column tile of a strided axis, read three times (from L2 or L3). Measured on
+    /// [4096, 1024] along axis 0 (docs/PERFORMANCE.md): 1 MB tiles (64 columns) ran at 0.2–0.3 Gelem/s, 4 MB at
+    /// 0.4–0.5, 8 MB (512 columns) at 0.7, 16 MB at 0.5: what pays is a long run of columns per row.</summary>
+    private const int TileBytes = 1 << 23;
+
+    /// <summary>The fewest columns a tile has, whatever the axis length: 256 (a kilobyte of floats per row).</summary>
+    private const int MinimumTileColumns = 256;
 
     // ---------------------------------------------------------------- dispatch
 
@@ -419,11 +424,11 @@ internal static unsafe class SoftmaxKernels
     }
 
     /// <summary>Columns per tile of a strided axis: the tile of n rows stays within <see cref="TileBytes"/>, in whole
-    /// 64-byte lines, at least one line.</summary>
+    /// 64-byte lines, and has at least <see cref="MinimumTileColumns"/> columns (or the whole axis).</summary>
     private static int ColumnTile<T>(int n, long inner) where T : unmanaged
     {
         int line = 64 / sizeof(T);
-        long columns = Math.Max(line, TileBytes / ((long)n * sizeof(T)) / line * line);
+        long columns = Math.Max(MinimumTileColumns, TileBytes / ((long)n * sizeof(T)) / line * line);
         return (int)Math.Min(columns, inner);
     }
 
