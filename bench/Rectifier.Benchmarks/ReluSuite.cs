@@ -40,7 +40,9 @@ public static unsafe class ReluSuite
             .Add("Rectifier relu, 1 thread", () => { using (Parallelism.Scope(1)) Activations.Relu<T>(x, y); })
             .Add("Rectifier relu, 2 threads", () => { using (Parallelism.Scope(2)) Activations.Relu<T>(x, y); })
             .Add("Rectifier hardshrink, default", () => Activations.Hardshrink<T>(x, y))
+            .Add("Rectifier hardshrink, 1 thread", () => { using (Parallelism.Scope(1)) Activations.Hardshrink<T>(x, y); })
             .Add("Rectifier softshrink, default", () => Activations.Softshrink<T>(x, y))
+            .Add("Rectifier softshrink, 1 thread", () => { using (Parallelism.Scope(1)) Activations.Softshrink<T>(x, y); })
             .Add("TensorPrimitives.Max(x, 0)", () => TensorPrimitives.Max<T>(x, T.Zero, y))
             .Add("scalar loop", () => ScalarLoop(x, y))
             .Add("Rectifier relu backward, default", () => Activations.ReluBackward<T>(x, g, y))
@@ -61,7 +63,8 @@ public static unsafe class ReluSuite
         }
         double fwdBest = Math.Min(t["Rectifier relu, default"], Math.Min(t["Rectifier relu, 1 thread"], t["Rectifier relu, 2 threads"]));
         double bwdBest = Math.Min(t["Rectifier relu backward, default"], Math.Min(t["Rectifier relu backward, 1 thread"], t["Rectifier relu backward, 2 threads"]));
-        double hard = bestCopy / t["Rectifier hardshrink, default"], soft = bestCopy / t["Rectifier softshrink, default"];
+        double hard = bestCopy / Math.Min(t["Rectifier hardshrink, default"], t["Rectifier hardshrink, 1 thread"]);
+        double soft = bestCopy / Math.Min(t["Rectifier softshrink, default"], t["Rectifier softshrink, 1 thread"]);
         md.AppendLine(CultureInfo.InvariantCulture,
             $"| {type} | {Size(n)} | **summary** | | | fwd {bestCopy / fwdBest:F2}× copy, {t["TensorPrimitives.Max(x, 0)"] / fwdBest:F2}× TP.Max, bwd {best3 / bwdBest:F2}× 3-stream; hardshrink {hard:F2}×, softshrink {soft:F2}× copy |");
         Console.Error.WriteLine($"{type} {Size(n)}: fwd {bestCopy / fwdBest:F2}x copy, {t["TensorPrimitives.Max(x, 0)"] / fwdBest:F2}x TP.Max, bwd {best3 / bwdBest:F2}x 3-stream, hardshrink {hard:F2}x, softshrink {soft:F2}x copy");

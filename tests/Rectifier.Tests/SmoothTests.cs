@@ -52,6 +52,8 @@ public abstract class SmoothTests<T> where T : unmanaged, IFloatingPointIeee754<
     [InlineData("silu")]
     [InlineData("softplus_b8")]
     [InlineData("tanh")]
+    [InlineData("tanhshrink")]
+    [InlineData("logsigmoid")]
     public void Above_the_thresholds_one_thread_equals_all_threads(string name)
     {
         SmoothCase c = SmoothCase.Get(name);
@@ -219,6 +221,12 @@ public sealed class SmoothOperatorLaneTests
         All("tanh", default(TanhFunction), default(TanhFunction));
         AllBackward("tanh", default(TanhBackwardFunction), default(TanhBackwardFunction));
         AllBackward("tanh_y", default(TanhBackwardFromOutputFunction), default(TanhBackwardFromOutputFunction));
+        All("softsign", default(SoftsignFunction), default(SoftsignFunction));
+        AllBackward("softsign", default(SoftsignBackwardFunction), default(SoftsignBackwardFunction));
+        All("tanhshrink", default(TanhshrinkFunction), default(TanhshrinkFunction));
+        AllBackward("tanhshrink", default(TanhshrinkBackwardFunction), default(TanhshrinkBackwardFunction));
+        All("logsigmoid", default(LogSigmoidFunction), default(LogSigmoidFunction));
+        AllBackward("logsigmoid", default(LogSigmoidBackwardFunction), default(LogSigmoidBackwardFunction));
     }
 }
 

@@ -515,21 +515,24 @@ internal readonly struct SoftsignBackwardFunction : IBinaryFunction
     }
 }
 
-/// <summary>tanhshrink: <c>x − tanh(x)</c>. For |x| ≤ 1.5 the difference is taken from Lambert's continued fraction
-/// tanh x = x/(1 + x²/K), K = 3 + x²/(5 + x²/(7 + …)), which gives x − tanh x = x³/(x² + K) = x³·B(s)/D(s) with
-/// s = x² and B, D the convergent's polynomials: positive integer coefficients, so nothing cancels (the direct
-/// difference loses every digit near 0). Beyond 1.5, x − tanh x has no cancellation worth a bit.</summary>
+/// <summary>tanhshrink: <c>x − tanh(x)</c>, odd, computed on a = |x|. For a ≤ 1.5 the difference is taken from
+/// Lambert's continued fraction tanh a = a/(1 + a²/K), K = 3 + a²/(5 + a²/(7 + …)), which gives
+/// a − tanh a = a³/(a² + K) = a³·B(s)/D(s) with s = a² and B, D the convergent's polynomials: positive integer
+/// coefficients, so nothing cancels (the direct difference loses every digit near 0). Beyond 1.5,
+/// a − tanh a = (a − 1) + 2/(1 + e^{2a}) = ((a − 1)·d + 2)/d, all terms positive; both ranges share one division,
+/// and past 20 the result is a − 1.</summary>
 internal readonly struct TanhshrinkFunction : IUnaryFunction
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Apply<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
     {
-        TV s = O.Mul(x, x);
-        TV cube = O.Fma(x, s, O.Mul(x, O.Fma(x, x, O.Neg(s))));   // x³ rounded once (s split exactly)
+        TV a = O.Abs(x);
+        TV s = O.Mul(a, a);
+        TV cube = O.Fma(a, s, O.Mul(a, O.Fma(a, a, O.Neg(s))));   // a³ rounded once (s split exactly)
         TV b, d;
         if (P.Full)
         {
-            // ten levels: truncation below 1e−18 relative on |x| ≤ 1.5
+            // ten levels: truncation below 1e−18 relative on a ≤ 1.5
             b = O.Fma(O.Fma(O.Fma(O.Fma(O.C(65), s, O.C(42900)), s, O.C(6891885)), s, O.C(349188840)), s, O.C(4583103525));
             d = O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.C(66), s, O.C(45045)), s, O.C(7567560)), s, O.C(413513100)), s, O.C(6547290750)), s, O.C(13749310575));
         }
@@ -539,9 +542,12 @@ internal readonly struct TanhshrinkFunction : IUnaryFunction
             b = O.Fma(O.Fma(O.C(27), s, O.C(2772)), s, O.C(45045));
             d = O.Fma(O.Fma(O.Fma(O.C(28), s, O.C(3150)), s, O.C(62370)), s, O.C(135135));
         }
-        TV small = O.Div(O.Mul(cube, b), d);
-        TV large = O.Sub(x, E.Tanh<TV, O, P>(x));
-        return O.Select(O.LessThanOrEqual(O.Abs(x), O.C(1.5)), small, large);
+        TV small = O.LessThanOrEqual(a, O.C(1.5));
+        TV e = E.OnePlusExp<TV, O, P>(O.Min(O.C(40), O.Add(a, a)));   // 1 + e^{2a}
+        TV am1 = O.Sub(a, O.C(1));
+        TV q = O.Div(O.Select(small, O.Mul(cube, b), O.Fma(am1, e, O.C(2))), O.Select(small, d, e));
+        TV y = O.Select(O.GreaterThan(a, O.C(20)), am1, q);   // NaN passes (every comparison is false)
+        return O.Xor(y, O.And(x, O.C(-0.0)));
     }
 }
 
