@@ -13,11 +13,12 @@ Run: python3 scripts/golden_softmax.py   (Debian: apt-get install python3-mpmath
 import math
 import os
 import random
-import struct
 
 import mpmath as mp
 
-mp.mp.dps = 80
+from golden_smooth import bits, split   # the same hi + lo encoding as the smooth family's golden file
+
+mp.mp.dps = 80   # after the import: golden_smooth sets 60
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "tests", "Rectifier.Tests", "Golden", "softmax_f64.txt")
 MAX = 1.7976931348623157e308
@@ -48,21 +49,6 @@ def rows():
     for n in (3, 33, 70):
         out.append([10.0] + [10.0 - rng.uniform(40, 740) for _ in range(n - 1)])
     return out
-
-
-def bits(v):
-    return struct.unpack("<Q", struct.pack("<d", v))[0]
-
-
-def split(value):
-    if mp.isnan(value):
-        return math.nan, 0.0
-    if mp.isinf(value):
-        return float(value), 0.0
-    hi = float(value)
-    if math.isinf(hi):
-        return hi, 0.0
-    return hi, float(value - mp.mpf(hi))
 
 
 def forms(row):
