@@ -32,7 +32,7 @@ public static class SoftmaxAccuracy
             {
                 continue;
             }
-            double[] exact = Exact(form, [.. xf.Select(v => (double)v)]);
+            double[] exact = SoftmaxReference.Row(form, [.. xf.Select(v => (double)v)]);
             var yf = new float[xf.Length];
             Call(form, xf, yf);
             Max(worst, (form, "f32"), Enumerable.Range(0, xf.Length).Max(i => Accuracy.FloatUlps(yf[i], exact[i])));
@@ -60,26 +60,5 @@ public static class SoftmaxAccuracy
             case "log_softmax": Activations.LogSoftmax<T>(x, y); break;
             default: Activations.Softmin<T>(x, y); break;
         }
-    }
-
-    private static double[] Exact(string form, double[] x)
-    {
-        double[] v = form == "softmin" ? [.. x.Select(t => -t)] : x;
-        double m = v.Max();
-        int first = Array.IndexOf(v, m);
-        double rest = 0;
-        for (int i = 0; i < v.Length; i++)
-        {
-            rest += i == first ? 0 : Math.Exp(v[i] - m);
-        }
-        double l = SmoothReferenceLog1p(rest);
-        return form == "log_softmax" ? [.. v.Select(t => (t - m) - l)] : [.. v.Select(t => Math.Exp(t - m) / (1 + rest))];
-    }
-
-    /// <summary>Goldberg's log1p (accurate where 1 + r rounds).</summary>
-    private static double SmoothReferenceLog1p(double r)
-    {
-        double u = 1 + r;
-        return u == 1 ? r : Math.Log(u) * r / (u - 1);
     }
 }

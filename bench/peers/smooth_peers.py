@@ -51,6 +51,23 @@ def autograd(torch, f, g, x):
     return torch.autograd.grad(f(xr), xr, g)[0]
 
 
+def rate(fn, n, quick):
+    """n elements per call: Gelem/s, the median of 3 (quick) or 7 samples after a warm-up; shared by the peers."""
+    fn()
+    calls, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < (0.05 if quick else 0.2):
+        fn()
+        calls += 1
+    reps = max(1, calls // 4)
+    samples = []
+    for _ in range(3 if quick else 7):
+        t0 = time.perf_counter()
+        for _ in range(reps):
+            fn()
+        samples.append((time.perf_counter() - t0) / reps)
+    return n / statistics.median(samples) / 1e9
+
+
 def speed_child(threads, quick):
     import numpy as np
     import torch
@@ -64,19 +81,7 @@ def speed_child(threads, quick):
         y = fwd(x)
         runs = {"fwd": lambda: fwd(x), "bwd": lambda: bwd(g, x, y)}
         for direction, fn in runs.items():
-            fn()
-            calls, t0 = 0, time.perf_counter()
-            while time.perf_counter() - t0 < (0.05 if quick else 0.2):
-                fn()
-                calls += 1
-            reps = max(1, calls // 4)
-            samples = []
-            for _ in range(3 if quick else 7):
-                t0 = time.perf_counter()
-                for _ in range(reps):
-                    fn()
-                samples.append((time.perf_counter() - t0) / reps)
-            out[f"{name} {direction}"] = n / statistics.median(samples) / 1e9
+            out[f"{name} {direction}"] = rate(fn, n, quick)
     return out
 
 

@@ -10,12 +10,11 @@ Accuracy: /usr/bin/python3 bench/peers/softmax_peers.py accuracy
           float64 evaluations of the same rows rounded to float32 inputs.
 """
 import json
-import math
 import os
-import statistics
 import subprocess
 import sys
-import time
+
+from smooth_peers import rate   # the same warm-up and median as the smooth family's peers
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GOLDEN = os.path.join(HERE, "..", "..", "tests", "Rectifier.Tests", "Golden", "softmax_f64.txt")
@@ -23,19 +22,7 @@ ROWS, COLUMNS = 4096, 1024
 
 
 def timed(fn, quick):
-    fn()
-    calls, t0 = 0, time.perf_counter()
-    while time.perf_counter() - t0 < (0.05 if quick else 0.2):
-        fn()
-        calls += 1
-    reps = max(1, calls // 4)
-    samples = []
-    for _ in range(3 if quick else 7):
-        t0 = time.perf_counter()
-        for _ in range(reps):
-            fn()
-        samples.append((time.perf_counter() - t0) / reps)
-    return ROWS * COLUMNS / statistics.median(samples) / 1e9
+    return rate(fn, ROWS * COLUMNS, quick)
 
 
 def speed_child(threads, quick):

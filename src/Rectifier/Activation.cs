@@ -218,7 +218,7 @@ public readonly record struct Activation(ActivationKind Kind, double First = 0, 
         }
         if (gradOutput.Length != x.Length)
         {
-            throw new ArgumentException($"'{nameof(gradOutput)}' has {gradOutput.Length} elements but the input has {x.Length}: they must have the same length.", nameof(gradOutput));
+            Kernels.ThrowHelper.LengthMismatch(nameof(gradOutput), x.Length, gradOutput.Length);
         }
         T[] y = new T[x.Length];
         Forward(x, shape, y);

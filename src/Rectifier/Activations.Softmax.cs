@@ -149,43 +149,21 @@ public static partial class Activations
     /// takes dim 0 or −1 as in PyTorch.</summary>
     internal static (long Outer, int N, long Inner) DimLayout(ReadOnlySpan<nint> shape, int dim, int length)
     {
-        long total = 1;
-        foreach (nint d in shape)
+        // the shape's checks (no negative dimension, an addressable count) and, from rank 2, the axis are ChannelLayout's
+        ChannelLayout layout = ChannelLayout.Create(shape, shape.Length < 2 ? 0 : dim, nameof(dim));
+        if (layout.Length != length)
         {
-            if (d < 0)
-            {
-                ThrowHelper.Argument(nameof(shape), $"Shape has a negative dimension ({d}).");
-            }
-            total = d == 0 || total == 0 ? 0 : total > long.MaxValue / d ? -1 : total * d;
-            if (total < 0)
-            {
-                ThrowHelper.Argument(nameof(shape), "Shape has more elements than can be addressed.");
-            }
+            ThrowHelper.Argument(nameof(shape), $"Shape [{string.Join(", ", shape.ToArray())}] has {layout.Length} elements but the input has {length}.");
         }
-        if (total != length)
+        if (shape.Length >= 2)
         {
-            ThrowHelper.Argument(nameof(shape), $"Shape [{string.Join(", ", shape.ToArray())}] has {total} elements but the input has {length}.");
+            return (layout.Outer, layout.Channels, layout.Inner);
         }
-        int rank = Math.Max(shape.Length, 1);
-        int axis = dim < 0 ? dim + rank : dim;
-        if (axis < 0 || axis >= rank)
+        if (dim is not (0 or -1))
         {
-            ThrowHelper.OutOfRange(nameof(dim), dim, $"dim {dim} is not an axis of a rank-{shape.Length} tensor (use 0..{rank - 1}, or -1..-{rank} from the end).");
+            ThrowHelper.OutOfRange(nameof(dim), dim, $"dim {dim} is not an axis of a rank-{shape.Length} tensor (use 0 or -1).");
         }
-        if (shape.Length == 0)
-        {
-            return (1, 1, 1);
-        }
-        long outer = 1, inner = 1;
-        for (int i = 0; i < axis; i++)
-        {
-            outer *= shape[i];
-        }
-        for (int i = axis + 1; i < shape.Length; i++)
-        {
-            inner *= shape[i];
-        }
-        return (outer, (int)shape[axis], inner);
+        return (1, length, 1);
     }
 
     private static unsafe void AlongDim<T>(ReadOnlySpan<T> x, ReadOnlySpan<nint> shape, int dim, Span<T> destination, SoftmaxForm form) where T : unmanaged

@@ -35,7 +35,11 @@ public readonly record struct ChannelLayout
     /// has no channel axis: it is one channel.</summary>
     /// <exception cref="ArgumentException">A dimension is negative or the element count overflows.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="channelAxis"/> is not an axis of the shape.</exception>
-    public static ChannelLayout Create(ReadOnlySpan<nint> shape, int channelAxis = 1)
+    public static ChannelLayout Create(ReadOnlySpan<nint> shape, int channelAxis = 1) => Create(shape, channelAxis, nameof(channelAxis));
+
+    /// <summary><see cref="Create(ReadOnlySpan{nint}, int)"/> with the axis parameter named as the caller's API names
+    /// it (softmax's <c>dim</c>).</summary>
+    internal static ChannelLayout Create(ReadOnlySpan<nint> shape, int channelAxis, string axisName)
     {
         long total = 1;
         foreach (nint d in shape)
@@ -60,8 +64,8 @@ public readonly record struct ChannelLayout
         int axis = channelAxis < 0 ? channelAxis + shape.Length : channelAxis;
         if (axis < 0 || axis >= shape.Length)
         {
-            throw new ArgumentOutOfRangeException(nameof(channelAxis), channelAxis,
-                $"Channel axis {channelAxis} is not an axis of a rank-{shape.Length} tensor (use 0..{shape.Length - 1}, or -1..-{shape.Length} from the end).");
+            throw new ArgumentOutOfRangeException(axisName, channelAxis,
+                $"Axis {channelAxis} is not an axis of a rank-{shape.Length} tensor (use 0..{shape.Length - 1}, or -1..-{shape.Length} from the end).");
         }
         if (shape[axis] > int.MaxValue)
         {

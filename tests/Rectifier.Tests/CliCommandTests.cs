@@ -147,7 +147,13 @@ public sealed class CliCommandTests : IDisposable
         float[] x = [.. xd.Select(v => (float)v)], g = [.. gd.Select(v => (float)v)];
         Save("x.npy", x, shape);
         Save("g.npy", g, shape);
-        Activation a = Functions.ToActivation(name, new ParameterValues { Dim = dim });
+        // the library's own value, not the command's table, is the reference
+        Activation a = name switch
+        {
+            "softmax" => Activation.Softmax(dim),
+            "log_softmax" => Activation.LogSoftmax(dim),
+            _ => Activation.Softmin(dim),
+        };
         float[] y = new float[600], dx = new float[600];
         a.Forward<float>(x, shape, y);
         a.Backward<float>(x, g, shape, dx);

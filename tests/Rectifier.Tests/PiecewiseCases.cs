@@ -50,7 +50,8 @@ public static class PiecewiseCases
         return xv <= Bound<T>(lo) || xv >= Bound<T>(hi) ? T.Zero : g;
     }
 
-    private static bool InShrinkBand<T>(T x, double lambda) where T : IFloatingPointIeee754<T>
+    /// <summary>−λ ≤ x ≤ λ with λ in the element type (false for NaN).</summary>
+    internal static bool InShrinkBand<T>(T x, double lambda) where T : IFloatingPointIeee754<T>
     {
         double xv = Numbers.ToDouble(x), l = Bound<T>(lambda);
         return xv >= -l && xv <= l;
@@ -58,7 +59,7 @@ public static class PiecewiseCases
 
     /// <summary>softshrink from SPEC.md: x ∓ λ rounded to the element type (Half through float, as the library and
     /// PyTorch's opmath do); NaN passes.</summary>
-    private static T Soft<T>(T x, double lambda) where T : IFloatingPointIeee754<T>
+    internal static T Soft<T>(T x, double lambda) where T : IFloatingPointIeee754<T>
     {
         double xv = Numbers.ToDouble(x), l = Bound<T>(lambda);
         return T.IsNaN(x) ? x : InShrinkBand(x, lambda) ? T.Zero : Numbers.FromDouble<T>(xv > l ? xv - l : xv + l);

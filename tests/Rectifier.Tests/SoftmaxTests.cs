@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Numerics;
 using System.Runtime.InteropServices;
-using R = Rectifier.Tests.SmoothReference;
 
 namespace Rectifier.Tests;
 
@@ -30,37 +29,6 @@ public sealed class SoftmaxTests
             case "log_softmax": Activations.LogSoftmaxBackward(y, g, shape, dim, dx); break;
             default: Activations.SoftminBackward(y, g, shape, dim, dx); break;
         }
-    }
-
-    /// <summary>The exact row in double from SPEC.md's formulas: e = exp(s·x − m) with the difference taken in double
-    /// (exact for float data), the sum in double, and log Σ as log1p of the terms other than the first maximum.</summary>
-    private static double[] Reference(string form, double[] row)
-    {
-        double sign = form == "softmin" ? -1 : 1;
-        double[] v = [.. row.Select(x => sign * x)];
-        double m = double.NegativeInfinity;
-        bool nan = false;
-        foreach (double t in v)
-        {
-            nan |= double.IsNaN(t);
-            m = t > m ? t : m;
-        }
-        if (nan || double.IsPositiveInfinity(m) || double.IsNegativeInfinity(m))
-        {
-            return [.. v.Select(_ => double.NaN)];
-        }
-        int first = Array.IndexOf(v, m);
-        double rest = 0;
-        for (int i = 0; i < v.Length; i++)
-        {
-            rest += i == first ? 0 : Math.Exp(v[i] - m);
-        }
-        if (form == "log_softmax")
-        {
-            double l = R.Log1p(rest);
-            return [.. v.Select(t => double.IsNegativeInfinity(t) ? double.NegativeInfinity : (t - m) - l)];
-        }
-        return [.. v.Select(t => Math.Exp(t - m) / (1 + rest))];
     }
 
     private static double HalfUlps(Half y, double exact)
@@ -109,7 +77,7 @@ public sealed class SoftmaxTests
         {
             var y = new float[row.Length];
             Forward<float>(form, row, [row.Length], -1, y);
-            double[] exact = Reference(form, [.. row.Select(v => (double)v)]);
+            double[] exact = SoftmaxReference.Row(form, [.. row.Select(v => (double)v)]);
             for (int i = 0; i < row.Length; i++)
             {
                 double err = Accuracy.FloatUlps(y[i], exact[i]);
@@ -129,7 +97,7 @@ public sealed class SoftmaxTests
             Half[] row = [.. fr.Select(v => (Half)v)];
             var y = new Half[row.Length];
             Forward<Half>(form, row, [row.Length], -1, y);
-            double[] exact = Reference(form, [.. row.Select(v => (double)v)]);
+            double[] exact = SoftmaxReference.Row(form, [.. row.Select(v => (double)v)]);
             for (int i = 0; i < row.Length; i++)
             {
                 double err = HalfUlps(y[i], exact[i]);
@@ -276,7 +244,7 @@ public sealed class SoftmaxTests
                 continue;
             }
             double[] row = [.. Enumerable.Range(0, (int)len).Select(k => Numbers.ToDouble(x[start + k * stride]))];
-            double[] exact = Reference(form, row);
+            double[] exact = SoftmaxReference.Row(form, row);
             double m = row.Max(v => form == "softmin" ? -v : v);
             double spread = row.Max(v => Math.Abs((form == "softmin" ? -v : v) - m));
             for (int k = 0; k < len; k++)

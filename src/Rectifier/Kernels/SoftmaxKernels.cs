@@ -795,9 +795,8 @@ internal static unsafe class SoftmaxKernels
     {
         public void Run(nint start, nint end)
         {
-            int cw = tile;
-            double[] sums = new double[3 * cw];
-            T[] scratch = new T[3 * cw];
+            double[] sums = new double[3 * tile];
+            T[] scratch = new T[3 * tile];
             fixed (double* acc = sums)
             fixed (T* buffer = scratch)
             {
@@ -805,57 +804,75 @@ internal static unsafe class SoftmaxKernels
                 {
                     long o = item / tiles, j0 = item % tiles * tile;
                     int width = (int)Math.Min(tile, inner - j0);
+                    int vectors = width - width % M.Count;
                     long offset = o * n * inner + j0;
-                    if (backward)
+                    // whole vectors of columns in this width's lanes, the last few columns in scalar lanes: every
+                    // lane computes the same bits, and each column is a softmax of its own
+                    Columns<T, TV, O, M, P>(a + offset, b + offset, d + offset, n, inner, vectors, form, backward, acc, buffer);
+                    if (vectors < width)
                     {
-                        ColumnsBackward<T, TV, O, M, P>(a + offset, b + offset, d + offset, n, inner, width, form, acc, buffer);
-                    }
-                    else
-                    {
-                        ColumnsForward<T, TV, O, M, P>(a + offset, d + offset, n, inner, width, form, acc, buffer);
+                        long tail = offset + vectors;
+                        if (typeof(T) == typeof(float))
+                        {
+                            Columns<float, float, F1, M1F, P>((float*)(a + tail), (float*)(b + tail), (float*)(d + tail), n, inner, width - vectors, form, backward, acc, (float*)buffer);
+                        }
+                        else
+                        {
+                            Columns<double, double, D1, M1D, P>((double*)(a + tail), (double*)(b + tail), (double*)(d + tail), n, inner, width - vectors, form, backward, acc, (double*)buffer);
+                        }
                     }
                 }
             }
         }
     }
 
-    /// <summary>One tile of <paramref name="width"/> columns, n rows apart by <paramref name="inner"/>: each column
-    /// is one softmax, its sums taken in row order (the same bits at every width: lanes are columns).</summary>
+    private static void Columns<T, TV, O, M, P>(T* a, T* b, T* d, int n, long inner, int width, SoftmaxForm form, bool backward, double* acc, T* buffer)
+        where T : unmanaged where TV : unmanaged where O : ISimd<TV> where M : ILaneMemory<T, TV> where P : IPrecision
+    {
+        if (width == 0)
+        {
+            return;
+        }
+        if (backward)
+        {
+            ColumnsBackward<T, TV, O, M, P>(a, b, d, n, inner, width, form, acc, buffer);
+        }
+        else
+        {
+            ColumnsForward<T, TV, O, M, P>(a, d, n, inner, width, form, acc, buffer);
+        }
+    }
+
+    /// <summary>One tile of <paramref name="width"/> columns (a whole number of <typeparamref name="M"/>'s lanes),
+    /// n rows apart by <paramref name="inner"/>: each column is one softmax, its sums taken in row order (lanes are
+    /// columns, so the bits do not depend on the width).</summary>
     private static void ColumnsForward<T, TV, O, M, P>(T* x, T* y, int n, long inner, int width, SoftmaxForm form, double* acc, T* buffer)
         where T : unmanaged where TV : unmanaged where O : ISimd<TV> where M : ILaneMemory<T, TV> where P : IPrecision
     {
         bool negate = form == SoftmaxForm.Softmin, log = form == SoftmaxForm.LogSoftmax;
-        int w = M.Count, vectors = width - width % w;
+        int w = M.Count;
         T* m = buffer, p = buffer + width, q = buffer + 2 * width;
         double* s = acc, c = acc + width, ties = acc + 2 * width;
         new Span<double>(acc, 3 * width).Clear();
-        T negInf = typeof(T) == typeof(float) ? (T)(object)float.NegativeInfinity : (T)(object)double.NegativeInfinity;
-        new Span<T>(m, width).Fill(negInf);
-
+        new Span<T>(m, width).Fill(FromDouble<T>(double.NegativeInfinity));
         for (int k = 0; k < n; k++)
         {
             T* row = x + k * inner;
-            int j = 0;
-            for (; j < vectors; j += w)
+            for (int j = 0; j < width; j += w)
             {
                 M.Store(M.Max(M.Load(m + j), Signed<TV, O>(M.Load(row + j), negate)), m + j);
-            }
-            for (; j < width; j++)
-            {
-                MaxScalar(row[j], negate, m + j);
             }
         }
         for (int k = 0; k < n; k++)
         {
             T* row = x + k * inner, outRow = y + k * inner;
-            int j = 0;
-            for (; j < vectors; j += w)
+            for (int j = 0; j < width; j += w)
             {
                 TV mv = M.Load(m + j);
                 TV e = ExpStep<TV, O, P>(Signed<TV, O>(M.Load(row + j), negate), O.Neg(mv), mv, log, out TV tie);
                 if (log)
                 {
-                    M.Accumulate(tie, ties + j, c + j);
+                    M.Accumulate(tie, ties + j, c + j);   // whole numbers: exact, the compensation gets 0
                 }
                 else
                 {
@@ -863,32 +880,26 @@ internal static unsafe class SoftmaxKernels
                 }
                 M.Accumulate(e, s + j, c + j);
             }
-            for (; j < width; j++)
-            {
-                ColumnScalarExp<T, P>(row[j], m[j], negate, log, outRow + j, s + j, c + j, ties + j);
-            }
         }
         for (int j = 0; j < width; j++)
         {
             double hi = s[j] + c[j], lo = c[j] - (hi - s[j]);
+            double ph, pl;
             if (log)
             {
-                LogSum<T>(ToDouble(m[j]), ties[j], hi, lo, out double lh, out double ll);
-                p[j] = FromDouble<T>(lh);
-                q[j] = FromDouble<T>(ll);
+                LogSum<T>(ToDouble(m[j]), ties[j], hi, lo, out ph, out pl);
             }
             else
             {
-                Reciprocal<T>(hi, lo, out double rh, out double rl);
-                p[j] = FromDouble<T>(rh);
-                q[j] = FromDouble<T>(rl);
+                Reciprocal<T>(hi, lo, out ph, out pl);
             }
+            p[j] = FromDouble<T>(ph);
+            q[j] = FromDouble<T>(pl);
         }
         for (int k = 0; k < n; k++)
         {
             T* row = x + k * inner, outRow = y + k * inner;
-            int j = 0;
-            for (; j < vectors; j += w)
+            for (int j = 0; j < width; j += w)
             {
                 TV pv = M.Load(p + j), qv = M.Load(q + j);
                 if (log)
@@ -901,39 +912,23 @@ internal static unsafe class SoftmaxKernels
                     M.Store(O.Fma(e, pv, O.Mul(e, qv)), outRow + j);
                 }
             }
-            for (; j < width; j++)
-            {
-                outRow[j] = ColumnScalarFinish<T>(row[j], outRow[j], m[j], p[j], q[j], negate, log);
-            }
         }
     }
 
     private static void ColumnsBackward<T, TV, O, M, P>(T* y, T* g, T* dx, int n, long inner, int width, SoftmaxForm form, double* acc, T* buffer)
         where T : unmanaged where TV : unmanaged where O : ISimd<TV> where M : ILaneMemory<T, TV> where P : IPrecision
     {
-        bool log = form == SoftmaxForm.LogSoftmax;
-        int w = M.Count, vectors = width - width % w;
+        bool log = form == SoftmaxForm.LogSoftmax, negate = form == SoftmaxForm.Softmin;
+        int w = M.Count;
         double* s = acc, c = acc + width;
         T* sum = buffer;
         new Span<double>(acc, 2 * width).Clear();
         for (int k = 0; k < n; k++)
         {
             T* yr = y + k * inner, gr = g + k * inner;
-            int j = 0;
-            for (; j < vectors; j += w)
+            for (int j = 0; j < width; j += w)
             {
                 SumStep<T, TV, M>(M.Load(yr + j), M.Load(gr + j), log, s + j, c + j);
-            }
-            for (; j < width; j++)
-            {
-                if (typeof(T) == typeof(float))
-                {
-                    SumStep<float, float, M1F>((float)(object)yr[j], (float)(object)gr[j], log, s + j, c + j);
-                }
-                else
-                {
-                    SumStep<double, double, M1D>((double)(object)yr[j], (double)(object)gr[j], log, s + j, c + j);
-                }
             }
         }
         for (int j = 0; j < width; j++)
@@ -943,42 +938,11 @@ internal static unsafe class SoftmaxKernels
         for (int k = 0; k < n; k++)
         {
             T* yr = y + k * inner, gr = g + k * inner, dr = dx + k * inner;
-            int j = 0;
-            for (; j < vectors; j += w)
+            for (int j = 0; j < width; j += w)
             {
-                TV sv = M.Load(sum + j);
-                M.Store(log ? LogGradientStep<TV, O, P>(M.Load(yr + j), M.Load(gr + j), sv) : GradientStep<TV, O>(M.Load(yr + j), M.Load(gr + j), sv, form == SoftmaxForm.Softmin), dr + j);
+                TV yv = M.Load(yr + j), gv = M.Load(gr + j), sv = M.Load(sum + j);
+                M.Store(log ? LogGradientStep<TV, O, P>(yv, gv, sv) : GradientStep<TV, O>(yv, gv, sv, negate), dr + j);
             }
-            for (; j < width; j++)
-            {
-                if (typeof(T) == typeof(float))
-                {
-                    float yv = (float)(object)yr[j], gv = (float)(object)gr[j], sv = (float)(object)sum[j];
-                    dr[j] = (T)(object)(log ? LogGradientStep<float, F1, SinglePrecision>(yv, gv, sv) : GradientStep<float, F1>(yv, gv, sv, form == SoftmaxForm.Softmin));
-                }
-                else
-                {
-                    double yv = (double)(object)yr[j], gv = (double)(object)gr[j], sv = (double)(object)sum[j];
-                    dr[j] = (T)(object)(log ? LogGradientStep<double, D1, FullPrecision>(yv, gv, sv) : GradientStep<double, D1>(yv, gv, sv, form == SoftmaxForm.Softmin));
-                }
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------- scalar columns (a tile's last columns)
-
-    /// <summary>*m = s·v where s·v &gt; *m (NaN never chosen).</summary>
-    private static void MaxScalar<T>(T v, bool negate, T* m) where T : unmanaged
-    {
-        if (typeof(T) == typeof(float))
-        {
-            float a = negate ? -(float)(object)v : (float)(object)v;
-            *(float*)m = M1F.Max(*(float*)m, a);
-        }
-        else
-        {
-            double a = negate ? -(double)(object)v : (double)(object)v;
-            *(double*)m = M1D.Max(*(double*)m, a);
         }
     }
 
@@ -987,62 +951,4 @@ internal static unsafe class SoftmaxKernels
 
     private static T FromDouble<T>(double v) where T : unmanaged
         => typeof(T) == typeof(float) ? (T)(object)(float)v : (T)(object)v;
-
-    private static void ColumnScalarExp<T, P>(T xv, T mv, bool negate, bool log, T* outp, double* s, double* c, double* ties) where T : unmanaged where P : IPrecision
-    {
-        if (typeof(T) == typeof(float))
-        {
-            float v = negate ? -(float)(object)xv : (float)(object)xv, m = (float)(object)mv;
-            float e = ExpStep<float, F1, P>(v, -m, m, log, out float tie);
-            if (log)
-            {
-                M1F.Accumulate(tie, ties, c);
-            }
-            else
-            {
-                *outp = (T)(object)e;
-            }
-            M1F.Accumulate(e, s, c);
-        }
-        else
-        {
-            double v = negate ? -(double)(object)xv : (double)(object)xv, m = (double)(object)mv;
-            double e = ExpStep<double, D1, P>(v, -m, m, log, out double tie);
-            if (log)
-            {
-                M1D.Accumulate(tie, ties, c);
-            }
-            else
-            {
-                *outp = (T)(object)e;
-            }
-            M1D.Accumulate(e, s, c);
-        }
-    }
-
-    private static T ColumnScalarFinish<T>(T xv, T ev, T mv, T pv, T qv, bool negate, bool log) where T : unmanaged
-    {
-        if (typeof(T) == typeof(float))
-        {
-            float p = (float)(object)pv, q = (float)(object)qv;
-            if (log)
-            {
-                float v = negate ? -(float)(object)xv : (float)(object)xv;
-                return (T)(object)LogProbability<float, F1>(v, (float)(object)mv, p, q);
-            }
-            float e = (float)(object)ev;
-            return (T)(object)MathF.FusedMultiplyAdd(e, p, e * q);
-        }
-        else
-        {
-            double p = (double)(object)pv, q = (double)(object)qv;
-            if (log)
-            {
-                double v = negate ? -(double)(object)xv : (double)(object)xv;
-                return (T)(object)LogProbability<double, D1>(v, (double)(object)mv, p, q);
-            }
-            double e = (double)(object)ev;
-            return (T)(object)Math.FusedMultiplyAdd(e, p, e * q);
-        }
-    }
 }
