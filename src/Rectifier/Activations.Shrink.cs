@@ -69,7 +69,14 @@ public static partial class Activations
     public static void Softshrink<T>(ReadOnlySpan<T> x, double lambda, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckShrinkLambda(lambda);
-        Elementwise.Unary(x, destination, new SoftshrinkOperator<float>(Bound<T>(lambda)), new SoftshrinkOperator<double>(lambda));
+        float single = Bound<T>(lambda);
+        if (typeof(T) == typeof(double) ? SoftshrinkOperator<double>.ZeroesEverything(lambda) : SoftshrinkOperator<float>.ZeroesEverything(single))
+        {
+            // every number is inside [−∞, ∞]: 0, NaN passing — hardshrink's operator with the same λ
+            Elementwise.Unary(x, destination, new HardshrinkOperator<float>(single), new HardshrinkOperator<double>(lambda));
+            return;
+        }
+        Elementwise.Unary(x, destination, new SoftshrinkOperator<float>(single), new SoftshrinkOperator<double>(lambda));
     }
 
     /// <summary>softshrink in place.</summary>

@@ -201,7 +201,9 @@ public static unsafe class Fused
                 ActivationKind.RRelu => Run(layout, x, bias, y, new Operators.LeakyReluOperator<T>(T.CreateTruncating((a.First + a.Second) / 2)), stream),
                 ActivationKind.Threshold => Run(layout, x, bias, y, new Operators.ThresholdOperator<T>(first, second), stream),
                 ActivationKind.Hardshrink => Run(layout, x, bias, y, new Operators.HardshrinkOperator<T>(first), stream),
-                ActivationKind.Softshrink => Run(layout, x, bias, y, new Operators.SoftshrinkOperator<T>(first), stream),
+                ActivationKind.Softshrink => Operators.SoftshrinkOperator<T>.ZeroesEverything(first)
+                    ? Run(layout, x, bias, y, new Operators.HardshrinkOperator<T>(first), stream)
+                    : Run(layout, x, bias, y, new Operators.SoftshrinkOperator<T>(first), stream),
                 _ => false,
             };
         }

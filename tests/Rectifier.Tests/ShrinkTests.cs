@@ -11,6 +11,9 @@ public sealed class ShrinkTests
     [InlineData(0.3)]      // inexact in Half and float: compared and subtracted as the element type's value
     [InlineData(1e-3)]
     [InlineData(0.0)]
+    [InlineData(1e6)]      // ∞ in Half
+    [InlineData(1e39)]     // ∞ in Half and float
+    [InlineData(double.PositiveInfinity)]
     public void Inputs_at_and_next_to_lambda_follow_the_spec_in_every_type(double lambda)
     {
         Boundaries<Half>(lambda);
@@ -63,7 +66,7 @@ public sealed class ShrinkTests
         nint[] shape = [2, 3, 200];   // runs of 200: the fused run path
         float[] x = [.. Enumerable.Range(0, 1200).Select(_ => (float)(rng.NextDouble() * 2 - 1))];
         float[] bias = [0.1f, -0.25f, 0.3f], g = [.. Enumerable.Range(0, 1200).Select(_ => (float)rng.NextDouble())];
-        foreach (Activation a in new[] { Activation.Hardshrink(0.3), Activation.Softshrink(0.3) })
+        foreach (Activation a in new[] { Activation.Hardshrink(0.3), Activation.Softshrink(0.3), Activation.Softshrink(double.PositiveInfinity) })
         {
             float[] y = new float[1200], expected = new float[1200], z = new float[1200], dx = new float[1200], db = new float[3], edx = new float[1200];
             Fused.BiasActivation<float>(x, shape, bias, a, y);

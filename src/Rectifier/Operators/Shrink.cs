@@ -12,31 +12,33 @@ internal readonly struct HardshrinkOperator<T>(T lambda) : IUnaryOperator<T> whe
     public Vector512<T> Invoke(Vector512<T> x) => Vector512.AndNot(x, Vector512.GreaterThanOrEqual(x, Vector512.Create(-lambda)) & Vector512.LessThanOrEqual(x, Vector512.Create(lambda)));
 }
 
-/// <summary>softshrink: <c>x &gt; λ ? x − λ : x &lt; −λ ? x + λ : 0</c>, in the element type like PyTorch; NaN passes
-/// (it falls outside [−λ, λ] and x + λ keeps it), where PyTorch 1.13 returns 0.</summary>
+/// <summary>softshrink: <c>x &gt; λ ? x − λ : x &lt; −λ ? x + λ : 0</c>, in the element type like PyTorch, computed as
+/// x − clamp(x, −λ, λ): outside the band that is x − λ or x − (−λ) = x + λ, the same roundings; inside, x − x = +0.
+/// NaN passes (the clamp keeps it), where PyTorch 1.13 returns 0. λ must be finite (λ = ∞ is hardshrink's
+/// all-zero case, and is run as that: x − x would turn ±∞ into NaN).</summary>
 internal readonly struct SoftshrinkOperator<T>(T lambda) : IUnaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public T Invoke(T x) => x >= -lambda && x <= lambda ? T.Zero : x > lambda ? x - lambda : x + lambda;
+    /// <summary>λ = +∞ (in the element type) zeroes every number: run <see cref="HardshrinkOperator{T}"/> instead.</summary>
+    public static bool ZeroesEverything(T lambda) => T.IsPositiveInfinity(lambda);
+
+    public T Invoke(T x) => x - (x > lambda ? lambda : x < -lambda ? -lambda : x);
 
     public Vector128<T> Invoke(Vector128<T> x)
     {
-        Vector128<T> l = Vector128.Create(lambda);
-        Vector128<T> shifted = Vector128.ConditionalSelect(Vector128.GreaterThan(x, l), x - l, x + l);
-        return Vector128.AndNot(shifted, Vector128.GreaterThanOrEqual(x, -l) & Vector128.LessThanOrEqual(x, l));
+        Vector128<T> l = Vector128.Create(lambda), nl = -l;
+        return x - Vector128.ConditionalSelect(Vector128.GreaterThan(x, l), l, Vector128.ConditionalSelect(Vector128.LessThan(x, nl), nl, x));
     }
 
     public Vector256<T> Invoke(Vector256<T> x)
     {
-        Vector256<T> l = Vector256.Create(lambda);
-        Vector256<T> shifted = Vector256.ConditionalSelect(Vector256.GreaterThan(x, l), x - l, x + l);
-        return Vector256.AndNot(shifted, Vector256.GreaterThanOrEqual(x, -l) & Vector256.LessThanOrEqual(x, l));
+        Vector256<T> l = Vector256.Create(lambda), nl = -l;
+        return x - Vector256.ConditionalSelect(Vector256.GreaterThan(x, l), l, Vector256.ConditionalSelect(Vector256.LessThan(x, nl), nl, x));
     }
 
     public Vector512<T> Invoke(Vector512<T> x)
     {
-        Vector512<T> l = Vector512.Create(lambda);
-        Vector512<T> shifted = Vector512.ConditionalSelect(Vector512.GreaterThan(x, l), x - l, x + l);
-        return Vector512.AndNot(shifted, Vector512.GreaterThanOrEqual(x, -l) & Vector512.LessThanOrEqual(x, l));
+        Vector512<T> l = Vector512.Create(lambda), nl = -l;
+        return x - Vector512.ConditionalSelect(Vector512.GreaterThan(x, l), l, Vector512.ConditionalSelect(Vector512.LessThan(x, nl), nl, x));
     }
 }
 
