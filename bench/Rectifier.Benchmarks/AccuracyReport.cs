@@ -110,10 +110,13 @@ public static class AccuracyReport
     }
 
     /// <summary>Every finite float, forward, for each function: the worst error in float ULPs and where.</summary>
-    public static string Exhaustive(string? only)
+    /// <summary>Every finite float (or, with <paramref name="magnitudes"/> "lo,hi", those with lo ≤ |x| &lt; hi, for a
+    /// quicker look at one range), forward or backward with gradOutput = 1.</summary>
+    public static string Exhaustive(string? only, bool backward = false, string? magnitudes = null)
     {
+        double[] range = magnitudes is null ? [0, double.PositiveInfinity] : magnitudes.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
         var md = new StringBuilder();
-        md.AppendLine("| function | finite inputs | worst f32 fwd ULP | at x |");
+        md.AppendLine(backward ? "| function | finite inputs | worst f32 bwd ULP (gradOutput = 1) | at x |" : "| function | finite inputs | worst f32 fwd ULP | at x |");
         md.AppendLine("|---|---:|---:|---:|");
         const int Chunk = 1 << 20;
         foreach (SmoothCase c in SmoothCase.All)
@@ -129,8 +132,16 @@ public static class AccuracyReport
             long count = 0;
             Parallel.For(0, (int)((1L << 32) / Chunk), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, () => (Worst: 0.0, At: 0f, Count: 0L), (block, _, local) =>
             {
+                float first = Math.Abs(BitConverter.UInt32BitsToSingle((uint)block * Chunk));
+                float last = Math.Abs(BitConverter.UInt32BitsToSingle((uint)block * Chunk + Chunk - 1));
+                if (Math.Max(first, last) < range[0] || Math.Min(first, last) >= range[1])
+                {
+                    return local;
+                }
                 var x = new float[Chunk];
                 var y = new float[Chunk];
+                var ones = backward ? new float[Chunk] : [];
+                ones.AsSpan().Fill(1);
                 uint baseBits = (uint)block * Chunk;
                 for (int i = 0; i < Chunk; i++)
                 {
@@ -138,7 +149,14 @@ public static class AccuracyReport
                 }
                 using (Parallelism.Scope(1))
                 {
-                    c.Forward<float>(x, y);
+                    if (backward)
+                    {
+                        c.Backward<float>(x, ones, y);
+                    }
+                    else
+                    {
+                        c.Forward<float>(x, y);
+                    }
                 }
                 for (int i = 0; i < Chunk; i++)
                 {
@@ -147,7 +165,7 @@ public static class AccuracyReport
                         continue;
                     }
                     local.Count++;
-                    double e = Accuracy.FloatUlps(y[i], c.Value(x[i]));
+                    double e = Accuracy.FloatUlps(y[i], backward ? c.Slope(x[i]) : c.Value(x[i]));
                     if (e > local.Worst)
                     {
                         local = (e, x[i], local.Count);

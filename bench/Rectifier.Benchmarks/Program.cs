@@ -8,7 +8,7 @@ using Rectifier.Benchmarks;
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- softmax [--quick]            softmax/log_softmax 4096×1024 f32, both axes, vs TensorPrimitives.SoftMax
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- softmax-accuracy             worst ULP of the softmax family over the golden rows
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- accuracy                     worst ULP per smooth function (docs/ACCURACY.md)
-//   dotnet run -c Release --project bench/Rectifier.Benchmarks -- exhaustive [--only a,b]      every finite float, forward (long)
+//   dotnet run -c Release --project bench/Rectifier.Benchmarks -- exhaustive [--only a,b] [--backward] [--magnitudes lo,hi]  every finite float (long)
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- mask [--quick]               1-bit-mask forward/backward, f32 64M
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- fused [--quick]              fused bias + activation vs separate passes
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- monitor [--quick]            dead-unit monitor vs relu forward, f32
@@ -25,7 +25,7 @@ string result = mode switch
     "relu" => header + ReluSuite.Run(quick ? [1 << 10, 1 << 14, 1 << 18, 1 << 22] : [1 << 10, 1 << 14, 1 << 18, 1 << 22, 1 << 26], quick),
     "smooth" => header + SmoothSuite.Run(1 << 20, quick, Option("--only")),
     "accuracy" => header + AccuracyReport.Run(Path.Combine(RepositoryRoot(), "tests", "Rectifier.Tests", "Golden", "smooth_f64.txt")),
-    "exhaustive" => header + AccuracyReport.Exhaustive(Option("--only")),
+    "exhaustive" => header + AccuracyReport.Exhaustive(Option("--only"), args.Contains("--backward"), Option("--magnitudes")),
     "softmax" => header + SoftmaxSuite.Run(quick),
     "softmax-accuracy" => header + SoftmaxAccuracy.Run(Path.Combine(RepositoryRoot(), "tests", "Rectifier.Tests", "Golden", "softmax_f64.txt")),
     "mask" => header + MaskSuite.Run(quick ? 1 << 24 : 1 << 26, quick),

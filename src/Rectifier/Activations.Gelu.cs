@@ -27,7 +27,7 @@ public static partial class Activations
     {
         if (CheckApproximation(approximate) == GeluApproximation.None)
         {
-            Smooth(x, destination, default(GeluFunction), default(GeluFunction));
+            SmoothNative(x, destination, default(GeluFunction), default(GeluFunction));
         }
         else
         {
@@ -53,7 +53,7 @@ public static partial class Activations
     {
         if (CheckApproximation(approximate) == GeluApproximation.None)
         {
-            SmoothBackward(x, gradOutput, gradInput, default(GeluBackwardFunction), default(GeluBackwardFunction));
+            SmoothBackwardNative(x, gradOutput, gradInput, default(GeluBackwardFunction), default(GeluBackwardFunction));
         }
         else
         {

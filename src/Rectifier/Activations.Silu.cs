@@ -24,7 +24,7 @@ public static partial class Activations
     /// <param name="gradInput">Receives dL/dx; may alias an input exactly.</param>
     /// <exception cref="ArgumentException">Lengths differ, <paramref name="gradInput"/> is too short, or it partially overlaps an input.</exception>
     public static void SiluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradOutput, Span<T> gradInput) where T : unmanaged, IFloatingPointIeee754<T>
-        => SmoothBackward(x, gradOutput, gradInput, default(SiluBackwardFunction), default(SiluBackwardFunction));
+        => SmoothBackwardNative(x, gradOutput, gradInput, default(SiluBackwardFunction), default(SiluBackwardFunction));
 
     /// <summary>mish: <c>x·tanh(softplus(x))</c>; mish(−∞) = −0.</summary>
     /// <param name="x">The input.</param>

@@ -62,7 +62,8 @@ public static class Accuracy
             xs.Add((float)m);
             xs.Add((float)-m);
         }
-        foreach (float k in new[] { 0f, 3f, -3f, 6f, -6f, 20f, -20f, 2.5f, 1.5f, -1.5f, 1.0606602f, -1.0606602f, 2.5f * 1.4142135f, -2.5f * 1.4142135f, 2.5f / 8 })
+        foreach (float k in new[] { 0f, 3f, -3f, 6f, -6f, 20f, -20f, 2.5f, 1.5f, -1.5f, 1.0606602f, -1.0606602f, 2.5f * 1.4142135f, -2.5f * 1.4142135f, 2.5f / 8,
+            0.5f, -0.5f, 2f, -2f, 10f, -10f, 15f, -15f, -1.6875f, -0.875f, -1.125f, -0.4375f, -1.625f, -0.8125f, -0.75f })
         {
             float up = k, down = k;
             for (int i = 0; i < 8; i++)

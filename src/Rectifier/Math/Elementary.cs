@@ -174,6 +174,22 @@ internal static class Elementary
         return relaxed ? O.Mul(p, Pow2FromRounded<TV, O>(kr, extra)) : ScaleTwoSteps<TV, O>(p, extra == 0 ? k : O.Add(k, O.C(extra)));
     }
 
+    /// <summary>e^(hi + lo) as 2^(k + extra)·(1 + q): returns q and the power of two in <paramref name="pow2"/>, for
+    /// callers that fold a factor p into p·(1 + q) = fma(p, q, p) before scaling (one rounding instead of two).
+    /// <paramref name="extra"/> holds per-lane integers (as bits) added to the exponent, so that lanes whose result
+    /// would be subnormal are scaled up and rounded once at the end. The caller keeps k + extra within the normal
+    /// range (float lanes: hi ≥ −120 with extra = 64 below −60).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ExpParts<TV, O, P>(TV hi, TV lo, TV extra, out TV pow2) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV kr = O.Fma(hi, O.C(Log2E), Magic<TV, O>());
+        TV k = O.Sub(kr, Magic<TV, O>());
+        TV r = O.Fma(k, O.C(O.IsDouble ? -Ln2Hi : -Ln2HiF), hi);   // exact
+        r = O.Add(r, O.Fma(k, O.C(O.IsDouble ? -Ln2Lo : -Ln2LoF), lo));   // one rounding of r
+        pow2 = O.ShiftLeft(O.IntAdd(O.IntAdd(kr, extra), O.Bits(O.IsDouble ? 1023 : 127)), O.IsDouble ? 52 : 23);
+        return Expm1Reduced<TV, O, P>(r);
+    }
+
     /// <summary>e^x − 1, accurate relative to the result everywhere (−0 → −0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Expm1<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision

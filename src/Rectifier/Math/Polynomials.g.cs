@@ -67,6 +67,46 @@ internal static class Polynomials
     public static TV ErfcxSingle<TV, O>(TV t, TV far) where TV : struct where O : ISimd<TV>
         => O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Select(far, O.C(0.0), O.C(-5.4340728478004195e-06)), t, O.Select(far, O.C(3.986269328638745), O.C(1.845789445397427e-05))), t, O.Select(far, O.C(-6.672992004850137), O.C(-4.844296376343261e-05))), t, O.Select(far, O.C(2.267184366148169), O.C(0.0001526366785586247))), t, O.Select(far, O.C(2.7878187410240978), O.C(-0.0004749848409896819))), t, O.Select(far, O.C(-2.624271438220597), O.C(0.001395010715498444))), t, O.Select(far, O.C(0.11438109486517162), O.C(-0.0039261374768301835))), t, O.Select(far, O.C(0.7396528175386995), O.C(0.010561267066261742))), t, O.Select(far, O.C(0.0005327507924724487), O.C(-0.02697791411400009))), t, O.Select(far, O.C(-0.5000138804448159), O.C(0.06496208917534824))), t, O.Select(far, O.C(1.398905404921164e-07), O.C(-0.14603023662139492))), t, O.Select(far, O.C(0.9999999997684248), O.C(0.30226120921033084)));
 
+    /// <summary>(Φ(x) − ½)/x in z = x² on |x| &lt; 0.5 (gelu in float lanes); 6 float coefficients, max relative fit error 2.8e-8.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV GeluSmallSingleLanes<TV, O>(TV t) where TV : struct where O : ISimd<TV>
+        => O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.C(-8.959375918493606e-06), t, O.C(0.00011529701441759244)), t, O.C(-0.0011873095063492656)), t, O.C(0.00997355580329895)), t, O.C(-0.06649038195610046)), t, O.C(0.3989422917366028));
+
+    /// <summary>(gelu′(x) − ½)/x in z = x² on |x| &lt; 0.25 (gelu′ in float lanes); 5 float coefficients, max relative fit error 2.8e-8.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV GeluSlopeSmallSingleLanes<TV, O>(TV t) where TV : struct where O : ISimd<TV>
+        => O.Fma(O.Fma(O.Fma(O.Fma(O.C(0.0011367852566763759), t, O.C(-0.009497640654444695)), t, O.C(0.05984131991863251)), t, O.C(-0.26596152782440186)), t, O.C(0.7978845834732056));
+
+    /// <summary>Float lanes, a = |x| split at 2.0, the near piece: a·G(a) in t = a − 1 on 0.5 ≤ a &lt; 2; 11 float coefficients,
+    /// max relative fit error 1.8e-8.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV GeluTailNearSingleLanes<TV, O>(TV t) where TV : struct where O : ISimd<TV>
+        => O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.C(-9.607257197785657e-06), t, O.C(5.9670190239557996e-05)), t, O.C(-0.00022133348102215677)), t, O.C(0.0007106185075826943)), t, O.C(-0.002151325112208724)), t, O.C(0.006088790483772755)), t, O.C(-0.015830138698220253)), t, O.C(0.03702157363295555)), t, O.C(-0.0752568393945694)), t, O.C(0.1242142990231514)), t, O.C(0.2615782916545868));
+
+    /// <summary>Float lanes, a = |x| split at 2.0, the far piece: a·G(a) in w = (a − 2.75)/(a + 2.75) on 2 ≤ a ≤ 15; 10 float coefficients,
+    /// max relative fit error 6.0e-9.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV GeluTailFarSingleLanes<TV, O>(TV t) where TV : struct where O : ISimd<TV>
+        => O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.C(5.417266584117897e-05), t, O.C(-0.0008386846166104078)), t, O.C(0.001351820770651102)), t, O.C(0.0028127706609666348)), t, O.C(-0.006618708372116089)), t, O.C(-0.016505463048815727)), t, O.C(0.08288411051034927)), t, O.C(-0.14600980281829834)), t, O.C(0.12231595814228058)), t, O.C(0.3594930171966553));
+
+    /// <summary>Float lanes, a = |x| split at 2.0, the near piece: (G(a) − a/√(2π))/(a0 − a) in t = a − 0.765625 on a &lt; 2; 10 float coefficients,
+    /// max relative fit error 3.9e-8.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV GeluSlopeTailNearSingleLanes<TV, O>(TV t) where TV : struct where O : ISimd<TV>
+        => O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.C(-8.002127287909389e-06), t, O.C(4.7156165237538517e-05)), t, O.C(-0.0001664244191488251)), t, O.C(0.0005366177065297961)), t, O.C(-0.0016910304548218846)), t, O.C(0.0050446768291294575)), t, O.C(-0.014031567610800266)), t, O.C(0.0359935462474823)), t, O.C(-0.08375241607427597)), t, O.C(0.5712406635284424));
+
+    /// <summary>Float lanes, a = |x| split at 2.0, the far piece: 1/√(2π) − G(a)/a in v = 1/a on 2 ≤ a ≤ 15; 10 float coefficients,
+    /// max relative fit error 2.0e-8.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV GeluSlopeTailFarSingleLanes<TV, O>(TV t) where TV : struct where O : ISimd<TV>
+        => O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.C(0.8922202587127686), t, O.C(-2.4412553310394287)), t, O.C(2.645430088043213)), t, O.C(-1.164876937866211)), t, O.C(-0.22976334393024445)), t, O.C(0.4695855379104614)), t, O.C(-0.011041932739317417)), t, O.C(-0.39795923233032227)), t, O.C(-4.7128771257121116e-05)), t, O.C(0.3989432156085968));
+
+    /// <summary>a0 = 0.7517915…, −a0 the zero of gelu′, as float hi + lo.</summary>
+    public const float GeluA0HiF = 0.7517915368080139f, GeluA0LoF = -1.211444988769017e-08f;
+
+    /// <summary>The centres of the gelu float-lane pieces: far w = (a − GeluW)/(a + GeluW), near t = a − GeluNear, gelu′ near t = a − GeluSlopeNear.</summary>
+    public const float GeluW = 2.75f, GeluNear = 1.0f, GeluSlopeNear = 0.765625f;
+
     /// <summary>The zero of the gelu derivative, as hi + lo (-0.7517915246935644574579049), and the interval [-1.375, -0.4375] around it
     /// served by <see cref="GeluSlopeNearRoot{TV, O}"/> (centre -0.90625).</summary>
     public const double GeluRootHi = -0.7517915246935645, GeluRootLo = 1.4956759177009883e-17, GeluRootFrom = -1.375, GeluRootTo = -0.4375, GeluRootCentre = -0.90625;
@@ -94,6 +134,15 @@ internal static class Polynomials
     public static TV SiluSlopeNearRoot<TV, O>(TV t) where TV : struct where O : ISimd<TV>
         => O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.C(-1.0369450160536064e-11), t, O.C(-5.0390720955317897e-11)), t, O.C(-7.429793739650755e-12)), t, O.C(5.642212335066459e-10)), t, O.C(1.6084253311756653e-09)), t, O.C(-1.707527119487565e-09)), t, O.C(-2.18115545205631e-08)), t, O.C(-4.0912157337436006e-08)), t, O.C(1.1942310131620097e-07)), t, O.C(7.47958998483098e-07)), t, O.C(7.623462104479962e-07)), t, O.C(-5.629225376779148e-06)), t, O.C(-2.2547934401321582e-05)), t, O.C(-2.981221727080546e-06)), t, O.C(0.0002125236372380678)), t, O.C(0.0005723687801674827)), t, O.C(-0.0005297875361221899)), t, O.C(-0.006431940610574658)), t, O.C(-0.011047787984412551)), t, O.C(0.02513722214029486)), t, O.C(0.1395964566650515)), t, O.C(0.19502373870662343));
 
+    /// <summary>Float lanes: the zero of the silu derivative as float hi + lo and the window [-1.6875, -0.875] served by
+    /// <see cref="SiluSlopeNearRootSingleLanes{TV, O}"/> (centre -1.25).</summary>
+    public const float SiluRootHiF = -1.2784645557403564f, SiluRootLoF = 1.2979282537628478e-08f, SiluRootFromF = -1.6875f, SiluRootToF = -0.875f, SiluRootCentreF = -1.25f;
+
+    /// <summary>silu'(x)/(x − x0) in t = x − centre on the float window; 9 float coefficients, max relative fit error 3.5e-8.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV SiluSlopeNearRootSingleLanes<TV, O>(TV t) where TV : struct where O : ISimd<TV>
+        => O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.Fma(O.C(-4.120282028452493e-05), t, O.C(0.0001666958851274103)), t, O.C(0.0008326139068230987)), t, O.C(0.0002669733657967299)), t, O.C(-0.006578567437827587)), t, O.C(-0.01597350277006626)), t, O.C(0.01754281297326088)), t, O.C(0.147685706615448)), t, O.C(0.22200092673301697));
+
     /// <summary>The zero of the mish derivative, as hi + lo (-1.192431214515495212137588), and the interval [-2.375, -0.625] around it
     /// served by <see cref="MishSlopeNearRoot{TV, O}"/> (centre -1.5).</summary>
     public const double MishRootHi = -1.1924312145154952, MishRootLo = -4.8484829848031044e-17, MishRootFrom = -2.375, MishRootTo = -0.625, MishRootCentre = -1.5;
@@ -113,6 +162,17 @@ internal interface IDerivativeRoot
     static abstract double To { get; }
     static abstract double Centre { get; }
     static abstract TV Slope<TV, O>(TV t) where TV : struct where O : ISimd<TV>;
+}
+
+/// <summary>A zero of a derivative with a window and an expansion for float lanes as well.</summary>
+internal interface ISingleLaneDerivativeRoot : IDerivativeRoot
+{
+    static abstract float HiF { get; }
+    static abstract float LoF { get; }
+    static abstract float FromF { get; }
+    static abstract float ToF { get; }
+    static abstract float CentreF { get; }
+    static abstract TV SlopeSingleLanes<TV, O>(TV t) where TV : struct where O : ISimd<TV>;
 }
 
 /// <summary>The zero of the gelu derivative and its expansion.</summary>
@@ -138,7 +198,7 @@ internal readonly struct GeluTanhRoot : IDerivativeRoot
 }
 
 /// <summary>The zero of the silu derivative and its expansion.</summary>
-internal readonly struct SiluRoot : IDerivativeRoot
+internal readonly struct SiluRoot : ISingleLaneDerivativeRoot
 {
     public static double Hi => Polynomials.SiluRootHi;
     public static double Lo => Polynomials.SiluRootLo;
@@ -146,6 +206,12 @@ internal readonly struct SiluRoot : IDerivativeRoot
     public static double To => Polynomials.SiluRootTo;
     public static double Centre => Polynomials.SiluRootCentre;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Slope<TV, O>(TV t) where TV : struct where O : ISimd<TV> => Polynomials.SiluSlopeNearRoot<TV, O>(t);
+    public static float HiF => Polynomials.SiluRootHiF;
+    public static float LoF => Polynomials.SiluRootLoF;
+    public static float FromF => Polynomials.SiluRootFromF;
+    public static float ToF => Polynomials.SiluRootToF;
+    public static float CentreF => Polynomials.SiluRootCentreF;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV SlopeSingleLanes<TV, O>(TV t) where TV : struct where O : ISimd<TV> => Polynomials.SiluSlopeNearRootSingleLanes<TV, O>(t);
 }
 
 /// <summary>The zero of the mish derivative and its expansion.</summary>

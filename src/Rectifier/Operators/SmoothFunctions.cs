@@ -39,6 +39,20 @@ internal static class Lanes
         return O.Select(near, O.Mul(r, R.Slope<TV, O>(t)), d);
     }
 
+    /// <summary>The same in float lanes, on the root's float window [FromF, ToF] with x0 = HiF + LoF.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV NearRootSingleLanes<TV, O, R>(TV x, TV d) where TV : struct where O : ISimd<TV> where R : struct, ISingleLaneDerivativeRoot
+    {
+        TV near = O.And(O.LessThanOrEqual(O.C(R.FromF), x), O.LessThanOrEqual(x, O.C(R.ToF)));
+        if (!O.Any(near))
+        {
+            return d;
+        }
+        TV r = O.Sub(O.Sub(x, O.C(R.HiF)), O.C(R.LoF));
+        TV t = O.Sub(x, O.C(R.CentreF));
+        return O.Select(near, O.Mul(r, R.SlopeSingleLanes<TV, O>(t)), d);
+    }
+
     /// <summary>c·x rounded once for a constant c that the lane type cannot hold exactly (selu's scale in float lanes):
     /// c = hi + lo, hi·x + lo·x in one fused multiply-add, so that c·x overflows exactly where the true product does.
     /// At x = ±∞ the two parts have opposite infinities (∞ − ∞ = NaN): there the product is hi·x = ±∞.</summary>
@@ -132,12 +146,99 @@ internal static class Gaussian
     }
 }
 
-/// <summary>gelu (erf): <c>x·Φ(x)</c>; gelu(−∞) = −0.</summary>
+/// <summary>gelu and gelu′ in float lanes, from one tail factor. With a = |x| ≤ 15, E = e^{−a²/2} and
+/// G(a) = Φ(−a)·e^{a²/2}: for |x| ≥ 0.5, T = a·G(a)·E = a·Φ(−a) gives gelu(−a) = −T and gelu(a) = a − T (below 0.5,
+/// x·(½ + x·P(x²)) has no cancellation); gelu′(−a) = E·K(a) and gelu′(a) = 1 − E·K(a) with
+/// K(a) = G(a) − a/√(2π) = (a0 − a)·L(a), so the zero of gelu′ at −a0 is a factor instead of a cancelling sum.
+/// a·G(a), L(a) and (beyond a = 2) 1/√(2π) − G(a)/a are polynomials with float coefficients in two pieces
+/// (<see cref="GeluTailPieces"/>, <see cref="GeluSlopeTailPieces"/>)
+/// whose near arguments a − c are exact. E = 2^k·(1 + q) takes a² as an exact hi + lo and the factor p in
+/// fma(p, q, p) (one rounding for p·E), and lanes past a = 10 are scaled by 2^64 so that a subnormal result is
+/// rounded once. Measured worst errors are in docs/ACCURACY.md.</summary>
+internal static class GaussianSingleLanes
+{
+    private const double Deep = 10, Down = 5.421010862427522e-20;   // 2^−64
+
+    /// <summary>The tail factor for a = |x| ≤ 15: the near polynomial below 2, the far one from 2 on, each computed
+    /// only when a lane needs it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Pieces<TV, O, TP>(TV a) where TV : struct where O : ISimd<TV> where TP : struct, ITailPieces
+    {
+        TV far = O.LessThanOrEqual(O.C(2), a);
+        if (!O.Any(far))
+        {
+            return TP.Near<TV, O>(a);
+        }
+        TV p = TP.Far<TV, O>(a);
+        TV near = O.LessThan(a, O.C(2));
+        return O.Any(near) ? O.Select(far, p, TP.Near<TV, O>(a)) : p;
+    }
+
+    /// <summary>p·E, scaled by 2^64 where a &gt; 10 (<paramref name="unscale"/> = 2^−64 there, else 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Tail<TV, O, P>(TV a, TV p, out TV unscale) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV sq = O.Mul(a, a);
+        TV sqLo = O.Fma(a, a, O.Neg(sq));
+        TV deep = O.GreaterThan(a, O.C(Deep));
+        unscale = O.Select(deep, O.C(Down), O.C(1));
+        TV q = E.ExpParts<TV, O, P>(O.Mul(sq, O.C(-0.5)), O.Mul(sqLo, O.C(-0.5)), O.Select(deep, O.Bits(64), O.Bits(0)), out TV pow2);
+        return O.Mul(O.Fma(p, q, p), pow2);
+    }
+}
+
+/// <summary>A tail factor of <see cref="GaussianSingleLanes"/> in its two pieces (a &lt; 2, a ≥ 2).</summary>
+internal interface ITailPieces
+{
+    static abstract TV Near<TV, O>(TV a) where TV : struct where O : ISimd<TV>;
+    static abstract TV Far<TV, O>(TV a) where TV : struct where O : ISimd<TV>;
+}
+
+/// <summary>gelu's H(a) = a·G(a): near in a − 1, far in (a − 2.75)/(a + 2.75).</summary>
+internal readonly struct GeluTailPieces : ITailPieces
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Near<TV, O>(TV a) where TV : struct where O : ISimd<TV>
+        => Polynomials.GeluTailNearSingleLanes<TV, O>(O.Sub(a, O.C(Polynomials.GeluNear)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Far<TV, O>(TV a) where TV : struct where O : ISimd<TV>
+        => Polynomials.GeluTailFarSingleLanes<TV, O>(O.Div(O.Sub(a, O.C(Polynomials.GeluW)), O.Add(a, O.C(Polynomials.GeluW))));
+}
+
+/// <summary>gelu′'s L(a) near in a − 0.765625 and J(a) far in 1/a.</summary>
+internal readonly struct GeluSlopeTailPieces : ITailPieces
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Near<TV, O>(TV a) where TV : struct where O : ISimd<TV>
+        => Polynomials.GeluSlopeTailNearSingleLanes<TV, O>(O.Sub(a, O.C(Polynomials.GeluSlopeNear)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Far<TV, O>(TV a) where TV : struct where O : ISimd<TV>
+        => Polynomials.GeluSlopeTailFarSingleLanes<TV, O>(O.Div(O.C(1), a));
+}
+
+/// <summary>gelu (erf): <c>x·Φ(x)</c>; gelu(−∞) = −0. Float lanes: see <see cref="GaussianSingleLanes"/>.</summary>
 internal readonly struct GeluFunction : IUnaryFunction
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Apply<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
     {
+        if (!O.IsDouble)
+        {
+            // |x| ≥ 0.5: T = H(a)·e^{−a²/2} = a·Φ(−a), gelu = −T below 0 and x − T above; |x| < 0.5: x·(½ + x·P(x²)).
+            TV ac = O.Abs(Lanes.ClampMagnitude<TV, O>(x, 15));
+            TV h = GaussianSingleLanes.Pieces<TV, O, GeluTailPieces>(ac);
+            TV tail = O.Mul(GaussianSingleLanes.Tail<TV, O, P>(ac, h, out TV unscale), unscale);
+            TV result = O.Select(O.LessThan(x, O.C(0)), O.Neg(tail), O.Sub(x, tail));
+            TV central = O.LessThan(ac, O.C(0.5));
+            if (O.Any(central))
+            {
+                TV cdf = O.Fma(x, Polynomials.GeluSmallSingleLanes<TV, O>(O.Mul(x, x)), O.C(0.5));
+                result = O.Select(central, O.Mul(x, cdf), result);
+            }
+            return result;
+        }
         TV xc = Lanes.ClampMagnitude<TV, O>(x, 40);
         TV small = Gaussian.Parts<TV, O, P>(xc, out TV cdfSmall, out TV lowerScaled, out _);
         TV negative = E.Unscale<TV, O, P>(O.Mul(xc, lowerScaled));
@@ -147,13 +248,32 @@ internal readonly struct GeluFunction : IUnaryFunction
     }
 }
 
-/// <summary>gelu (erf) backward: <c>g·(Φ(x) + x·φ(x))</c>, always at full internal precision (the sum cancels
-/// near its zero at x ≈ −0.7518).</summary>
+/// <summary>gelu (erf) backward: <c>g·(Φ(x) + x·φ(x))</c>. Double lanes at full internal precision (the sum cancels
+/// near its zero at x ≈ −0.7518, replaced there by its expansion); float lanes: see <see cref="GaussianSingleLanes"/>.</summary>
 internal readonly struct GeluBackwardFunction : IBinaryFunction
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Apply<TV, O, P>(TV x, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision
     {
+        if (!O.IsDouble)
+        {
+            // a < 2: p = L(a), factor a0 − a (as hi + lo); beyond: p = J(a), factor −a. tail = E·K(a).
+            TV ac = O.Abs(Lanes.ClampMagnitude<TV, O>(x, 15));
+            TV far = O.LessThanOrEqual(O.C(2), ac);
+            TV p = GaussianSingleLanes.Pieces<TV, O, GeluSlopeTailPieces>(ac);
+            // the factor a0 − a as (a0hi − a) + a0lo, exact but for the one rounding of the fused multiply-add
+            TV mp = GaussianSingleLanes.Tail<TV, O, P>(ac, p, out TV unscale);
+            TV factorLo = O.Select(far, O.C(0), O.C(Polynomials.GeluA0LoF));
+            TV tail = O.Fma(O.Select(far, O.Neg(ac), O.Sub(O.C(Polynomials.GeluA0HiF), ac)), mp, O.Mul(factorLo, mp));
+            TV result = O.Select(O.LessThan(x, O.C(0)), O.Mul(O.Mul(g, tail), unscale), O.Mul(g, O.Fma(O.Neg(tail), unscale, O.C(1))));
+            TV central = O.LessThan(ac, O.C(0.25));
+            if (O.Any(central))
+            {
+                // |x| < 0.25: ½ + x·Q(x²) directly (no cancellation, and no product of several rounded factors)
+                result = O.Select(central, O.Mul(g, O.Fma(x, Polynomials.GeluSlopeSmallSingleLanes<TV, O>(O.Mul(x, x)), O.C(0.5))), result);
+            }
+            return result;
+        }
         TV xc = Lanes.ClampMagnitude<TV, O>(x, 40);
         TV small = Gaussian.Parts<TV, O, FullPrecision>(xc, out TV cdfSmall, out TV lowerScaled, out TV densityScaled);
         TV density = E.Unscale<TV, O, FullPrecision>(densityScaled);
@@ -268,6 +388,10 @@ internal readonly struct SiluBackwardFunction : IBinaryFunction
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Apply<TV, O, P>(TV x, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision
     {
+        if (!O.IsDouble)
+        {
+            return SingleLanes<TV, O, P>(x, g);
+        }
         TV xc = Lanes.ClampMagnitude<TV, O>(x, 1e300);
         TV es = E.ExpNegAbsScaled<TV, O, FullPrecision>(x, out TV e);
         TV c = O.Div(O.C(1), O.Add(O.C(1), e));   // 1/(1 + e)
@@ -277,6 +401,34 @@ internal readonly struct SiluBackwardFunction : IBinaryFunction
         TV d = O.Select(O.LessThan(x, O.C(0)), negative, positive);
         d = Lanes.NearRoot<TV, O, P, SiluRoot>(x, d);
         return O.Mul(g, d);
+    }
+
+    /// <summary>Float lanes: silu′ = N/s² with e = e^{−|x|} = 2^k·(1 + q), s = 1 + e carried exactly as s + sl,
+    /// s² rounded once from its exact parts, and N = e·(1 + e + x) below 0 (1 + e + x from a two-sum, rounded once;
+    /// e·N as 2^k·fma(q, N, N), one rounding) and 1 + e + x·e above; one division. Around the zero at −1.2785 the
+    /// window of <see cref="Lanes.NearRootSingleLanes"/>; past −60, e·2^64 and one rounding at the end.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV SingleLanes<TV, O, P>(TV x, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision
+    {
+        TV xc = Lanes.ClampMagnitude<TV, O>(x, 1e30);
+        TV arg = O.Max(O.C(-120), O.Neg(O.Abs(xc)));   // below, silu′ rounds to 0 anyway
+        TV deep = O.LessThan(arg, O.C(-60));
+        TV unscale = O.Select(deep, O.C(5.421010862427522e-20), O.C(1));   // 2^−64
+        TV q = E.ExpParts<TV, O, P>(arg, O.C(0), O.Select(deep, O.Bits(64), O.Bits(0)), out TV pow2);
+        TV e = O.Mul(O.Fma(pow2, q, pow2), unscale);
+        TV s = O.Add(O.C(1), e);
+        TV sl = O.Sub(e, O.Sub(s, O.C(1)));   // exact: 1 ≥ e
+        TV sq = O.Mul(s, s);
+        TV s2 = O.Add(sq, O.Fma(O.Add(s, s), sl, O.Fma(s, s, O.Neg(sq))));
+        TV xn = O.Max(O.C(-120), xc);         // with e limited to e^−120, so is x in e·(1 + e + x)
+        TV t = O.Add(s, xn);                  // two-sum s + x
+        TV bv = O.Sub(t, s);
+        TV tl = O.Add(O.Sub(s, O.Sub(t, bv)), O.Sub(xn, bv));
+        TV n = O.Add(t, O.Add(tl, sl));
+        TV negative = O.LessThan(x, O.C(0));
+        TV num = O.Select(negative, O.Mul(O.Fma(q, n, n), pow2), O.Add(s, O.Fma(xc, e, sl)));
+        TV d = Lanes.NearRootSingleLanes<TV, O, SiluRoot>(x, O.Div(num, s2));
+        return O.Select(negative, O.Mul(O.Mul(g, d), unscale), O.Mul(g, d));
     }
 }
 
