@@ -369,10 +369,15 @@ internal static class Elementary
     {
         TV s = Pow2FromRounded<TV, O>(kr, 0);
         TV exact = O.Fma(s, q, O.Add(s, O.C(1)));
+        TV big = O.GreaterThan(k, O.C(O.IsDouble ? 52 : 23));
+        if (!O.Any(big))
+        {
+            return exact;   // the usual case (|x| < 16 in float lanes): no lane needs the split form
+        }
         TV h = O.Add(O.C(1), q);
         TV l = O.Sub(q, O.Sub(h, O.C(1)));   // exact (fast two-sum, |1| ≥ |q|)
         TV large = O.Fma(s, h, O.Fma(s, l, O.C(1)));
-        return O.Select(O.GreaterThan(k, O.C(O.IsDouble ? 52 : 23)), large, exact);
+        return O.Select(big, large, exact);
     }
 
     /// <summary>e^{−a}/(1 + e^{−a})² = 1/((1 + e^a)(1 + e^{−a})) for a ≥ 0 (NaN passes): the slope of σ at ±a.
