@@ -139,3 +139,34 @@ public sealed class InfinityLimitTests
         Assert.Equal([float.PositiveInfinity, float.NegativeInfinity], dx);
     }
 }
+
+/// <summary>docs/SPEC.md: a NaN that passes through from the input keeps its bits. Every smooth forward, in float and
+/// double, on quiet NaNs of both signs with scattered payloads, at every position of vector bodies and tails.</summary>
+public sealed class NaNPassThroughTests
+{
+    [Theory]
+    [MemberData(nameof(SmoothCase.Names), MemberType = typeof(SmoothCase))]
+    public void A_quiet_NaN_input_comes_out_with_its_bits(string name)
+    {
+        SmoothCase c = SmoothCase.Get(name);
+        foreach (int n in new[] { 1, 5, 67 })
+        {
+            double[] xd = new double[n], yd = new double[n];
+            float[] xf = new float[n], yf = new float[n];
+            for (int i = 0; i < n; i++)
+            {
+                bool nan = i % 3 == 0;
+                ulong payload = (ulong)(i + 1) * 0x9E3779B97F4A7C15UL;
+                xd[i] = nan ? BitConverter.UInt64BitsToDouble(0x7FF8_0000_0000_0000UL | (payload >> 13) | (i % 2 == 0 ? 1UL << 63 : 0)) : (i % 3 == 1 ? -2.5 : 1.5);
+                xf[i] = nan ? BitConverter.UInt32BitsToSingle(0x7FC0_0000u | (uint)(payload >> 42) | (i % 2 == 0 ? 1u << 31 : 0)) : (float)xd[i];
+            }
+            c.Forward<double>(xd, yd);
+            c.Forward<float>(xf, yf);
+            for (int i = 0; i < n; i += 3)
+            {
+                Assert.True(BitConverter.DoubleToUInt64Bits(yd[i]) == BitConverter.DoubleToUInt64Bits(xd[i]), $"{name}<double>(0x{BitConverter.DoubleToUInt64Bits(xd[i]):X16}) = 0x{BitConverter.DoubleToUInt64Bits(yd[i]):X16} (n = {n})");
+                Assert.True(BitConverter.SingleToUInt32Bits(yf[i]) == BitConverter.SingleToUInt32Bits(xf[i]), $"{name}<float>(0x{BitConverter.SingleToUInt32Bits(xf[i]):X8}) = 0x{BitConverter.SingleToUInt32Bits(yf[i]):X8} (n = {n})");
+            }
+        }
+    }
+}

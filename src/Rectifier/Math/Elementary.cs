@@ -171,7 +171,15 @@ internal static class Elementary
             r = O.Add(r, O.Select(O.Equal(clamped, hi), lo, O.C(0)));
         }
         TV p = O.Add(O.C(1), Expm1Reduced<TV, O, P>(r));
-        return relaxed ? O.Mul(p, Pow2FromRounded<TV, O>(kr, extra)) : ScaleTwoSteps<TV, O>(p, extra == 0 ? k : O.Add(k, O.C(extra)));
+        if (relaxed)
+        {
+            return O.Mul(p, Pow2FromRounded<TV, O>(kr, extra));
+        }
+        // While every lane's p·2^k is a normal number (p ∈ [0.7, 1.42]), one multiply by 2^k gives the same bits as the
+        // two exact steps; these are needed only where the result overflows or is subnormal.
+        TV ke = extra == 0 ? k : O.Add(k, O.C(extra));
+        TV extreme = O.Or(O.LessThan(ke, O.C(O.IsDouble ? -1021 : -125)), O.GreaterThan(ke, O.C(O.IsDouble ? 1023 : 127)));
+        return O.Any(extreme) ? ScaleTwoSteps<TV, O>(p, ke) : O.Mul(p, Pow2FromRounded<TV, O>(kr, extra));
     }
 
     /// <summary>e^(hi + lo) as 2^(k + extra)·(1 + q): returns q and the power of two in <paramref name="pow2"/>, for

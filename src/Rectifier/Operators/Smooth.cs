@@ -74,20 +74,35 @@ internal static class Halves
     }
 }
 
+/// <summary>docs/SPEC.md: a NaN that passes through a forward keeps its bits. The functions compute on −x, |x| and
+/// the like, and which NaN operand an instruction propagates depends on how the JIT orders it, so the forward
+/// adapters return the input's own NaN (one compare and one select per vector).</summary>
+internal static class NaNs
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Keep<T>(Vector128<T> x, Vector128<T> y) => Vector128.ConditionalSelect(Vector128.Equals(x, x), y, x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Keep<T>(Vector256<T> x, Vector256<T> y) => Vector256.ConditionalSelect(Vector256.Equals(x, x), y, x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Keep<T>(Vector512<T> x, Vector512<T> y) => Vector512.ConditionalSelect(Vector512.Equals(x, x), y, x);
+}
+
 /// <summary>Float data: widened to double, computed, rounded once.</summary>
 internal readonly struct SingleUnary<TF>(TF f) : IUnaryOperator<float> where TF : struct, IUnaryFunction
 {
     public static bool Heavy => !TF.Light;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public float Invoke(float x) => (float)f.Apply<double, D1, SinglePrecision>(x);
+    public float Invoke(float x) => float.IsNaN(x) ? x : (float)f.Apply<double, D1, SinglePrecision>(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector128<float> Invoke(Vector128<float> x)
     {
         (Vector128<double> lo, Vector128<double> hi) = Vector128.Widen(x);
         Halves.Unary<Vector128<double>, D128, TF>(f, lo, hi, out Vector128<double> first, out Vector128<double> second);
-        return Vector128.Narrow(first, second);
+        return NaNs.Keep(x, Vector128.Narrow(first, second));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -95,7 +110,7 @@ internal readonly struct SingleUnary<TF>(TF f) : IUnaryOperator<float> where TF 
     {
         (Vector256<double> lo, Vector256<double> hi) = Vector256.Widen(x);
         Halves.Unary<Vector256<double>, D256, TF>(f, lo, hi, out Vector256<double> first, out Vector256<double> second);
-        return Vector256.Narrow(first, second);
+        return NaNs.Keep(x, Vector256.Narrow(first, second));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -103,7 +118,7 @@ internal readonly struct SingleUnary<TF>(TF f) : IUnaryOperator<float> where TF 
     {
         (Vector512<double> lo, Vector512<double> hi) = Vector512.Widen(x);
         Halves.Unary<Vector512<double>, D512, TF>(f, lo, hi, out Vector512<double> first, out Vector512<double> second);
-        return Vector512.Narrow(first, second);
+        return NaNs.Keep(x, Vector512.Narrow(first, second));
     }
 }
 
@@ -112,10 +127,10 @@ internal readonly struct DoubleUnary<TF>(TF f) : IUnaryOperator<double> where TF
 {
     public static bool Heavy => !TF.Light;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public double Invoke(double x) => f.Apply<double, D1, FullPrecision>(x);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector128<double> Invoke(Vector128<double> x) => f.Apply<Vector128<double>, D128, FullPrecision>(x);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector256<double> Invoke(Vector256<double> x) => f.Apply<Vector256<double>, D256, FullPrecision>(x);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector512<double> Invoke(Vector512<double> x) => f.Apply<Vector512<double>, D512, FullPrecision>(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public double Invoke(double x) => double.IsNaN(x) ? x : f.Apply<double, D1, FullPrecision>(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector128<double> Invoke(Vector128<double> x) => NaNs.Keep(x, f.Apply<Vector128<double>, D128, FullPrecision>(x));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector256<double> Invoke(Vector256<double> x) => NaNs.Keep(x, f.Apply<Vector256<double>, D256, FullPrecision>(x));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector512<double> Invoke(Vector512<double> x) => NaNs.Keep(x, f.Apply<Vector512<double>, D512, FullPrecision>(x));
 }
 
 /// <summary>Float backward: both inputs widened, computed in double, rounded once.</summary>
@@ -171,10 +186,10 @@ internal readonly struct NativeSingleUnary<TF>(TF f) : IUnaryOperator<float> whe
 {
     public static bool Heavy => !TF.Light;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public float Invoke(float x) => f.Apply<float, F1, SinglePrecision>(x);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector128<float> Invoke(Vector128<float> x) => f.Apply<Vector128<float>, F128, SinglePrecision>(x);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector256<float> Invoke(Vector256<float> x) => f.Apply<Vector256<float>, F256, SinglePrecision>(x);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector512<float> Invoke(Vector512<float> x) => f.Apply<Vector512<float>, F512, SinglePrecision>(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public float Invoke(float x) => float.IsNaN(x) ? x : f.Apply<float, F1, SinglePrecision>(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector128<float> Invoke(Vector128<float> x) => NaNs.Keep(x, f.Apply<Vector128<float>, F128, SinglePrecision>(x));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector256<float> Invoke(Vector256<float> x) => NaNs.Keep(x, f.Apply<Vector256<float>, F256, SinglePrecision>(x));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector512<float> Invoke(Vector512<float> x) => NaNs.Keep(x, f.Apply<Vector512<float>, F512, SinglePrecision>(x));
 }
 
 /// <summary>Float backward computed in float lanes (see <see cref="NativeSingleUnary{TF}"/>).</summary>
