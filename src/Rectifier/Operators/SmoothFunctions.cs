@@ -487,8 +487,17 @@ internal readonly struct MishBackwardFunction : IBinaryFunction
 internal static class SoftplusArgument
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV ExpNegAbs<TV, O, P>(TV x, TV b, out TV t, out TV tl, out TV negative) where TV : struct where O : ISimd<TV> where P : IPrecision
+    public static TV ExpNegAbs<TV, O, P>(TV x, double beta, out TV t, out TV tl, out TV negative) where TV : struct where O : ISimd<TV> where P : IPrecision
     {
+        if (beta == 1)
+        {
+            // PyTorch's default: t = x exactly, tl = 0 (the same bits as the general form, without its products)
+            t = x;
+            tl = O.C(0);
+            negative = O.LessThan(x, O.C(0));
+            return E.Exp<TV, O, P>(O.Neg(O.Abs(x)), O.C(0));
+        }
+        TV b = O.C(beta);
         t = O.Mul(b, x);
         tl = O.Select(O.Equal(O.Abs(t), O.C(double.PositiveInfinity)), O.C(0), O.Fma(b, x, O.Neg(t)));
         negative = O.LessThan(t, O.C(0));
@@ -503,11 +512,10 @@ internal readonly struct SoftplusFunction(double beta, double threshold) : IUnar
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Apply<TV, O, P>(TV x) where TV : struct where O : ISimd<TV> where P : IPrecision
     {
-        TV b = O.C(beta);
-        TV e = SoftplusArgument.ExpNegAbs<TV, O, P>(x, b, out TV t, out TV tl, out TV negative);
+        TV e = SoftplusArgument.ExpNegAbs<TV, O, P>(x, beta, out TV t, out TV tl, out TV negative);
         TV l = E.Log1p<TV, O, P>(e);
         TV sp = O.Select(negative, l, O.Add(t, O.Add(tl, l)));
-        TV y = O.Div(sp, b);
+        TV y = beta == 1 ? sp : O.Div(sp, O.C(beta));
         return O.Select(O.GreaterThan(t, O.C(threshold)), x, y);
     }
 }
@@ -518,7 +526,7 @@ internal readonly struct SoftplusBackwardFunction(double beta, double threshold)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Apply<TV, O, P>(TV x, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision
     {
-        TV e = SoftplusArgument.ExpNegAbs<TV, O, P>(x, O.C(beta), out TV t, out _, out _);
+        TV e = SoftplusArgument.ExpNegAbs<TV, O, P>(x, beta, out TV t, out _, out _);
         TV s = E.SigmoidFrom<TV, O>(t, e);
         return O.Select(O.GreaterThan(t, O.C(threshold)), g, O.Mul(g, s));
     }
