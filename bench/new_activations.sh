@@ -3,12 +3,7 @@
 # with PyTorch 1.13 (Debian python3-torch) in one run: each round runs PyTorch's peers, then Rectifier on every
 # vector-width leg, so both see the same machine state. Tables go to $OUT (default bench-out/).
 #   bash bench/new_activations.sh [ROUNDS]      # about 6 minutes per round on 2 cores (QUICK=--quick: shorter, noisier)
-set -euo pipefail
-cd "$(dirname "$0")/.."
-OUT=${OUT:-bench-out}
-ROUNDS=${1:-2}
-mkdir -p "$OUT"
-dotnet build -c Release bench/Rectifier.Benchmarks > /dev/null
+source "$(dirname "$0")/rounds.sh"
 run() { dotnet run -c Release --no-build --project bench/Rectifier.Benchmarks -- "$@"; }
 for r in $(seq 1 "$ROUNDS"); do
   /usr/bin/python3 bench/peers/smooth_peers.py speed ${QUICK:-} > "$OUT/pytorch-smooth.$r.md" 2>/dev/null

@@ -3,12 +3,7 @@
 # AVX-512 kernels, 1 and 2 threads), then Rectifier's smooth suite on the AVX-512 and AVX2 legs, so both see the same
 # machine state; bench/smooth_table.py then prints the ratio tables from the medians over rounds.
 #   bash bench/smooth_speed.sh [ROUNDS]      # about 8 minutes per round on 2 cores
-set -euo pipefail
-cd "$(dirname "$0")/.."
-OUT=${OUT:-bench-out}
-ROUNDS=${1:-2}
-mkdir -p "$OUT"
-dotnet build -c Release bench/Rectifier.Benchmarks > /dev/null
+source "$(dirname "$0")/rounds.sh"
 for r in $(seq 1 "$ROUNDS"); do
   /usr/bin/python3 bench/peers/smooth_peers.py speed ${QUICK:-} > "$OUT/smooth.pytorch.$r.md" 2>/dev/null
   dotnet run -c Release --no-build --project bench/Rectifier.Benchmarks -- smooth ${QUICK:-} > "$OUT/smooth.rectifier.default.$r.md" 2>/dev/null

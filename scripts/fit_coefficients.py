@@ -309,22 +309,11 @@ def main():
         "    static abstract TV Slope<TV, O>(TV t) where TV : struct where O : ISimd<TV>;",
         "}",
         "",
-        "/// <summary>A zero of a derivative with a window and an expansion for float lanes as well.</summary>",
-        "internal interface ISingleLaneDerivativeRoot : IDerivativeRoot",
-        "{",
-        "    static abstract float HiF { get; }",
-        "    static abstract float LoF { get; }",
-        "    static abstract float FromF { get; }",
-        "    static abstract float ToF { get; }",
-        "    static abstract float CentreF { get; }",
-        "    static abstract TV SlopeSingleLanes<TV, O>(TV t) where TV : struct where O : ISimd<TV>;",
-        "}",
-        "",
     ]
     for name, _, _, _, _, single_window, _ in DERIVATIVES:
         lines += [
             f"/// <summary>The zero of the {name.lower()} derivative and its expansion.</summary>",
-            f"internal readonly struct {name}Root : {'ISingleLaneDerivativeRoot' if single_window else 'IDerivativeRoot'}",
+            f"internal readonly struct {name}Root : IDerivativeRoot",
             "{",
             f"    public static double Hi => Polynomials.{name}RootHi;",
             f"    public static double Lo => Polynomials.{name}RootLo;",
@@ -332,20 +321,23 @@ def main():
             f"    public static double To => Polynomials.{name}RootTo;",
             f"    public static double Centre => Polynomials.{name}RootCentre;",
             f"    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Slope<TV, O>(TV t) where TV : struct where O : ISimd<TV> => Polynomials.{name}SlopeNearRoot<TV, O>(t);",
-        ]
-        if single_window:
-            lines += [
-                f"    public static float HiF => Polynomials.{name}RootHiF;",
-                f"    public static float LoF => Polynomials.{name}RootLoF;",
-                f"    public static float FromF => Polynomials.{name}RootFromF;",
-                f"    public static float ToF => Polynomials.{name}RootToF;",
-                f"    public static float CentreF => Polynomials.{name}RootCentreF;",
-                f"    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV SlopeSingleLanes<TV, O>(TV t) where TV : struct where O : ISimd<TV> => Polynomials.{name}SlopeNearRootSingleLanes<TV, O>(t);",
-            ]
-        lines += [
             "}",
             "",
         ]
+        if single_window:
+            lines += [
+                f"/// <summary>The zero of the {name.lower()} derivative in float lanes: its float window, x0 as float hi + lo, the float expansion.</summary>",
+                f"internal readonly struct {name}RootSingleLanes : IDerivativeRoot",
+                "{",
+                f"    public static double Hi => Polynomials.{name}RootHiF;",
+                f"    public static double Lo => Polynomials.{name}RootLoF;",
+                f"    public static double From => Polynomials.{name}RootFromF;",
+                f"    public static double To => Polynomials.{name}RootToF;",
+                f"    public static double Centre => Polynomials.{name}RootCentreF;",
+                f"    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Slope<TV, O>(TV t) where TV : struct where O : ISimd<TV> => Polynomials.{name}SlopeNearRootSingleLanes<TV, O>(t);",
+                "}",
+                "",
+            ]
     with open(OUT, "w") as fh:
         fh.write("\n".join(lines))
     for r in report:

@@ -164,17 +164,6 @@ internal interface IDerivativeRoot
     static abstract TV Slope<TV, O>(TV t) where TV : struct where O : ISimd<TV>;
 }
 
-/// <summary>A zero of a derivative with a window and an expansion for float lanes as well.</summary>
-internal interface ISingleLaneDerivativeRoot : IDerivativeRoot
-{
-    static abstract float HiF { get; }
-    static abstract float LoF { get; }
-    static abstract float FromF { get; }
-    static abstract float ToF { get; }
-    static abstract float CentreF { get; }
-    static abstract TV SlopeSingleLanes<TV, O>(TV t) where TV : struct where O : ISimd<TV>;
-}
-
 /// <summary>The zero of the gelu derivative and its expansion.</summary>
 internal readonly struct GeluRoot : IDerivativeRoot
 {
@@ -198,7 +187,7 @@ internal readonly struct GeluTanhRoot : IDerivativeRoot
 }
 
 /// <summary>The zero of the silu derivative and its expansion.</summary>
-internal readonly struct SiluRoot : ISingleLaneDerivativeRoot
+internal readonly struct SiluRoot : IDerivativeRoot
 {
     public static double Hi => Polynomials.SiluRootHi;
     public static double Lo => Polynomials.SiluRootLo;
@@ -206,12 +195,17 @@ internal readonly struct SiluRoot : ISingleLaneDerivativeRoot
     public static double To => Polynomials.SiluRootTo;
     public static double Centre => Polynomials.SiluRootCentre;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Slope<TV, O>(TV t) where TV : struct where O : ISimd<TV> => Polynomials.SiluSlopeNearRoot<TV, O>(t);
-    public static float HiF => Polynomials.SiluRootHiF;
-    public static float LoF => Polynomials.SiluRootLoF;
-    public static float FromF => Polynomials.SiluRootFromF;
-    public static float ToF => Polynomials.SiluRootToF;
-    public static float CentreF => Polynomials.SiluRootCentreF;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV SlopeSingleLanes<TV, O>(TV t) where TV : struct where O : ISimd<TV> => Polynomials.SiluSlopeNearRootSingleLanes<TV, O>(t);
+}
+
+/// <summary>The zero of the silu derivative in float lanes: its float window, x0 as float hi + lo, the float expansion.</summary>
+internal readonly struct SiluRootSingleLanes : IDerivativeRoot
+{
+    public static double Hi => Polynomials.SiluRootHiF;
+    public static double Lo => Polynomials.SiluRootLoF;
+    public static double From => Polynomials.SiluRootFromF;
+    public static double To => Polynomials.SiluRootToF;
+    public static double Centre => Polynomials.SiluRootCentreF;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Slope<TV, O>(TV t) where TV : struct where O : ISimd<TV> => Polynomials.SiluSlopeNearRootSingleLanes<TV, O>(t);
 }
 
 /// <summary>The zero of the mish derivative and its expansion.</summary>

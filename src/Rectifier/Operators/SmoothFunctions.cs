@@ -21,7 +21,8 @@ internal static class Lanes
 
     /// <summary>For double results: where x lies in [From, To] around a zero x0 = Hi + Lo of a derivative, the
     /// derivative <paramref name="d"/> is replaced by (x − x0)·H(x − Centre), its expansion about x0, instead of the
-    /// cancelling direct sum (x − Hi is exact there: x is within a factor 2 of it).</summary>
+    /// cancelling direct sum (x − Hi is exact there: x is within a factor 2 of it). Float lanes pass a root with a
+    /// float window and float constants (e.g. <see cref="SiluRootSingleLanes"/>) as full precision.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV NearRoot<TV, O, P, R>(TV x, TV d) where TV : struct where O : ISimd<TV> where P : IPrecision where R : struct, IDerivativeRoot
     {
@@ -37,20 +38,6 @@ internal static class Lanes
         TV r = O.Sub(O.Sub(x, O.C(R.Hi)), O.C(R.Lo));
         TV t = O.Sub(x, O.C(R.Centre));
         return O.Select(near, O.Mul(r, R.Slope<TV, O>(t)), d);
-    }
-
-    /// <summary>The same in float lanes, on the root's float window [FromF, ToF] with x0 = HiF + LoF.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV NearRootSingleLanes<TV, O, R>(TV x, TV d) where TV : struct where O : ISimd<TV> where R : struct, ISingleLaneDerivativeRoot
-    {
-        TV near = O.And(O.LessThanOrEqual(O.C(R.FromF), x), O.LessThanOrEqual(x, O.C(R.ToF)));
-        if (!O.Any(near))
-        {
-            return d;
-        }
-        TV r = O.Sub(O.Sub(x, O.C(R.HiF)), O.C(R.LoF));
-        TV t = O.Sub(x, O.C(R.CentreF));
-        return O.Select(near, O.Mul(r, R.SlopeSingleLanes<TV, O>(t)), d);
     }
 
     /// <summary>c·x rounded once for a constant c that the lane type cannot hold exactly (selu's scale in float lanes):
@@ -406,7 +393,7 @@ internal readonly struct SiluBackwardFunction : IBinaryFunction
     /// <summary>Float lanes: silu′ = N/s² with e = e^{−|x|} = 2^k·(1 + q), s = 1 + e carried exactly as s + sl,
     /// s² rounded once from its exact parts, and N = e·(1 + e + x) below 0 (1 + e + x from a two-sum, rounded once;
     /// e·N as 2^k·fma(q, N, N), one rounding) and 1 + e + x·e above; one division. Around the zero at −1.2785 the
-    /// window of <see cref="Lanes.NearRootSingleLanes"/>; past −60, e·2^64 and one rounding at the end.</summary>
+    /// float window of <see cref="Lanes.NearRoot"/> (<see cref="SiluRootSingleLanes"/>); past −60, e·2^64 and one rounding at the end.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV SingleLanes<TV, O, P>(TV x, TV g) where TV : struct where O : ISimd<TV> where P : IPrecision
     {
@@ -427,7 +414,7 @@ internal readonly struct SiluBackwardFunction : IBinaryFunction
         TV n = O.Add(t, O.Add(tl, sl));
         TV negative = O.LessThan(x, O.C(0));
         TV num = O.Select(negative, O.Mul(O.Fma(q, n, n), pow2), O.Add(s, O.Fma(xc, e, sl)));
-        TV d = Lanes.NearRootSingleLanes<TV, O, SiluRoot>(x, O.Div(num, s2));
+        TV d = Lanes.NearRoot<TV, O, FullPrecision, SiluRootSingleLanes>(x, O.Div(num, s2));
         return O.Select(negative, O.Mul(O.Mul(g, d), unscale), O.Mul(g, d));
     }
 }
