@@ -5,6 +5,7 @@ using Rectifier.Benchmarks;
 // Usage:
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- relu [--quick] [--out FILE]   interleaved ReLU table (markdown)
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- smooth [--quick] [--only a,b]  smooth family, f32 1M, Gelem/s
+//   dotnet run -c Release --project bench/Rectifier.Benchmarks -- smooth-half [--quick]          smooth family, Half against float
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- softmax [--quick]            softmax/log_softmax 4096×1024 f32, both axes, vs TensorPrimitives.SoftMax
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- softmax-accuracy             worst ULP of the softmax family over the golden rows
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- accuracy                     worst ULP per smooth function (docs/ACCURACY.md)
@@ -24,6 +25,7 @@ string result = mode switch
 {
     "relu" => header + ReluSuite.Run(quick ? [1 << 10, 1 << 14, 1 << 18, 1 << 22] : [1 << 10, 1 << 14, 1 << 18, 1 << 22, 1 << 26], quick),
     "smooth" => header + SmoothSuite.Run(1 << 20, quick, Option("--only")),
+    "smooth-half" => header + SmoothSuite.RunHalf(1 << 20, quick),
     "accuracy" => header + AccuracyReport.Run(Path.Combine(RepositoryRoot(), "tests", "Rectifier.Tests", "Golden", "smooth_f64.txt")),
     "exhaustive" => header + AccuracyReport.Exhaustive(Option("--only"), args.Contains("--backward"), Option("--magnitudes")),
     "softmax" => header + SoftmaxSuite.Run(quick),

@@ -63,4 +63,43 @@ public static class SmoothSuite
         }
         return md.ToString();
     }
+    /// <summary>Half against float for the smooth family: forward and backward on one thread, interleaved, in
+    /// elements per second (docs/PERFORMANCE.md; the target is Half at ≥ 0.9× float).</summary>
+    public static string RunHalf(int n, bool quick)
+    {
+        var rng = new Random(1);
+        float[] x = new float[n], g = new float[n], y = new float[n];
+        Half[] hx = new Half[n], hg = new Half[n], hy = new Half[n];
+        for (int i = 0; i < n; i++)
+        {
+            x[i] = (float)(rng.NextDouble() * 8 - 4);
+            g[i] = (float)rng.NextDouble();
+            hx[i] = (Half)x[i];
+            hg[i] = (Half)g[i];
+        }
+        (string Name, Activation A)[] functions =
+        [
+            ("elu", Activation.Elu()), ("selu", Activation.Selu()), ("celu", Activation.Celu()), ("gelu", Activation.Gelu()),
+            ("gelu_tanh", Activation.Gelu(GeluApproximation.Tanh)), ("silu", Activation.Silu()), ("mish", Activation.Mish()),
+            ("softplus", Activation.Softplus()), ("hardswish", Activation.Hardswish()), ("hardsigmoid", Activation.Hardsigmoid()),
+            ("sigmoid", Activation.Sigmoid()), ("tanh", Activation.Tanh()),
+        ];
+        var md = new StringBuilder();
+        md.AppendLine(CultureInfo.InvariantCulture, $"n = {ReluSuite.Size(n)}, inputs uniform in [−4, 4], 1 thread; Gelem/s (median of interleaved rounds)\n");
+        md.AppendLine("| function | fwd float | fwd Half | Half / float | bwd float | bwd Half | Half / float |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var (name, a) in functions)
+        {
+            var bench = new Interleaved()
+                .Add("ff", () => { using (Parallelism.Scope(1)) a.Forward<float>(x, y); })
+                .Add("fh", () => { using (Parallelism.Scope(1)) a.Forward<Half>(hx, hy); })
+                .Add("bf", () => { using (Parallelism.Scope(1)) a.Backward<float>(x, g, y); })
+                .Add("bh", () => { using (Parallelism.Scope(1)) a.Backward<Half>(hx, hg, hy); });
+            var t = bench.Measure(quick ? 3 : 7, quick ? 0.02 : 0.1);
+            double R(string k) => n / t[k] / 1e9;
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {R("ff"):F2} | {R("fh"):F2} | {R("fh") / R("ff"):F2}× | {R("bf"):F2} | {R("bh"):F2} | {R("bh") / R("bf"):F2}× |");
+            Console.Error.WriteLine($"{name}: Half/float fwd {R("fh") / R("ff"):F2} bwd {R("bh") / R("bf"):F2}");
+        }
+        return md.ToString();
+    }
 }
