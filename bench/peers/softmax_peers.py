@@ -11,10 +11,9 @@ Accuracy: /usr/bin/python3 bench/peers/softmax_peers.py accuracy
 """
 import json
 import os
-import subprocess
 import sys
 
-from smooth_peers import rate   # the same warm-up and median as the smooth family's peers
+from smooth_peers import children, rate   # the same processes, warm-up and median as the smooth family's peers
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GOLDEN = os.path.join(HERE, "..", "..", "tests", "Rectifier.Tests", "Golden", "softmax_f64.txt")
@@ -46,13 +45,7 @@ def speed_child(threads, quick):
 
 def speed(quick):
     import torch
-    results = {}
-    for cap in ("avx2", "avx512"):
-        for threads in (1, 2):
-            env = dict(os.environ, ATEN_CPU_CAPABILITY=cap)
-            text = subprocess.run([sys.executable, __file__, "speed-child", str(threads)] + (["--quick"] if quick else []),
-                                  env=env, check=True, capture_output=True, text=True).stdout
-            results[(cap, threads)] = json.loads(text)
+    results = children(__file__, quick)
     print(f"PyTorch {torch.__version__}, f32, shape {ROWS} × {COLUMNS}, x ~ N(0, 3²); Gelem/s (median)\n")
     print("| pass | dim | 1t AVX2 | 1t AVX-512 | 1t best | 2t best |")
     print("|---|---:|---:|---:|---:|---:|")
