@@ -93,23 +93,12 @@ public static class AccuracyReport
             {
                 continue;
             }
-            f = Math.Max(f, HalfUlps(y[i], c.Value(xv)));
-            b = Math.Max(b, HalfUlps(gi[i], c.Slope(xv)));
+            f = Math.Max(f, Accuracy.HalfUlps(y[i], c.Value(xv)));
+            b = Math.Max(b, Accuracy.HalfUlps(gi[i], c.Slope(xv)));
         }
         return (f, b);
     }
 
-    private static double HalfUlps(Half y, double exact)
-    {
-        if (Half.IsInfinity(y))
-        {
-            return Math.Abs(exact) >= 65520 && Math.Sign((double)y) == Math.Sign(exact) ? 0 : double.PositiveInfinity;
-        }
-        int e = exact == 0 ? -14 : Math.Max(Math.ILogB(exact), -14);
-        return Math.Abs((double)y - exact) / Math.ScaleB(1.0, e - 10);
-    }
-
-    /// <summary>Every finite float, forward, for each function: the worst error in float ULPs and where.</summary>
     /// <summary>Every finite float (or, with <paramref name="magnitudes"/> "lo,hi", those with lo ≤ |x| &lt; hi, for a
     /// quicker look at one range), forward or backward with gradOutput = 1.</summary>
     public static string Exhaustive(string? only, bool backward = false, string? magnitudes = null)

@@ -29,6 +29,30 @@ public static class Accuracy
         return Math.Abs(y - exact) / Math.ScaleB(1.0, e - 23);
     }
 
+    /// <summary>The same for a Half result, in Half ULPs (subnormal spacing below 2^−14); overflow counts as exact
+    /// when |exact| is past the rounding point of Half's maximum (65520) and the result is the infinity of its sign.</summary>
+    public static double HalfUlps(Half y, double exact)
+    {
+        if (double.IsNaN(exact))
+        {
+            return Half.IsNaN(y) ? 0 : double.PositiveInfinity;
+        }
+        if (Half.IsNaN(y))
+        {
+            return double.PositiveInfinity;
+        }
+        if (Half.IsInfinity(y))
+        {
+            return Math.Abs(exact) >= 65520 && Math.Sign((double)y) == Math.Sign(exact) ? 0 : double.PositiveInfinity;
+        }
+        if (double.IsInfinity(exact))
+        {
+            return double.PositiveInfinity;
+        }
+        int e = exact == 0 ? -14 : Math.Max(Math.ILogB(exact), -14);
+        return Math.Abs((double)y - exact) / Math.ScaleB(1.0, e - 10);
+    }
+
     /// <summary>Error of a double result against an exact value given as hi + lo, in double ULPs.</summary>
     public static double DoubleUlps(double y, double hi, double lo)
     {

@@ -31,20 +31,6 @@ public sealed class SoftmaxTests
         }
     }
 
-    private static double HalfUlps(Half y, double exact)
-    {
-        if (double.IsNaN(exact))
-        {
-            return Half.IsNaN(y) ? 0 : double.PositiveInfinity;
-        }
-        if (Half.IsNaN(y) || Half.IsInfinity(y))
-        {
-            return (double)y == exact ? 0 : double.PositiveInfinity;
-        }
-        int e = exact == 0 ? -14 : Math.Max(Math.ILogB(exact), -14);
-        return Math.Abs((double)y - exact) / Math.ScaleB(1.0, e - 10);
-    }
-
     /// <summary>Rows of every kind the contract names, for float data.</summary>
     private static IEnumerable<float[]> FloatRows()
     {
@@ -100,7 +86,7 @@ public sealed class SoftmaxTests
             double[] exact = SoftmaxReference.Row(form, [.. row.Select(v => (double)v)]);
             for (int i = 0; i < row.Length; i++)
             {
-                double err = HalfUlps(y[i], exact[i]);
+                double err = Accuracy.HalfUlps(y[i], exact[i]);
                 Assert.True(err <= 1, $"{form}<Half> row of {row.Length}: element {i} (x = {row[i]}) is {y[i]}, exact {exact[i]:R} ({err:F2} ULP)");
             }
         }
@@ -257,7 +243,7 @@ public sealed class SoftmaxTests
                     limit = 4 + 2 * (form == "log_softmax" ? spread : Math.Abs((form == "softmin" ? -row[k] : row[k]) - m)) + 2;
                     limit = double.IsFinite(limit) ? limit : double.PositiveInfinity;
                 }
-                double err = typeof(T) == typeof(Half) ? HalfUlps((Half)(object)got, exact[k])
+                double err = typeof(T) == typeof(Half) ? Accuracy.HalfUlps((Half)(object)got, exact[k])
                     : typeof(T) == typeof(float) ? Accuracy.FloatUlps((float)(object)got, exact[k])
                     : Accuracy.DoubleUlps((double)(object)got, exact[k], 0);
                 Assert.True(err <= limit, $"{form}<{typeof(T).Name}> shape [{string.Join(",", shape)}] dim {dim}: row at {start}, element {k} is {got}, exact {exact[k]:R} ({err:F2} ULP)");
