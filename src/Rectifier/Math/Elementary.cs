@@ -182,19 +182,22 @@ internal static class Elementary
         return O.Any(extreme) ? ScaleTwoSteps<TV, O>(p, ke) : O.Mul(p, Pow2FromRounded<TV, O>(kr, extra));
     }
 
-    /// <summary>e^(hi + lo) as 2^(k + extra)·(1 + q): returns q and the power of two in <paramref name="pow2"/>, for
-    /// callers that fold a factor p into p·(1 + q) = fma(p, q, p) before scaling (one rounding instead of two).
-    /// <paramref name="extra"/> holds per-lane integers (as bits) added to the exponent, so that lanes whose result
-    /// would be subnormal are scaled up and rounded once at the end. The caller keeps k + extra within the normal
-    /// range (float lanes: hi ≥ −120 with extra = 64 below −60).</summary>
+    /// <summary>e^(hi + lo) as 2^k·(1 + q) for callers that fold a factor p into p·(1 + q) = fma(p, q, p) before
+    /// scaling (one rounding instead of two): returns q, and in <paramref name="pow2"/> 2^k, times 2^S
+    /// (<see cref="TailScale{TV, O, P}"/>) in the lanes of <paramref name="deep"/>, whose results would be subnormal;
+    /// <paramref name="unscale"/> is 2^−S there and 1 elsewhere, to apply once at the end (<see cref="Unscale{TV, O, P}"/>
+    /// for the other lanes' form). r = hi − k·ln2 + lo takes one rounding: lo is added to the low part of k·ln2 first.
+    /// The caller keeps k (+ S) within the normal range (float lanes: hi ≥ −120, deep below −60).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV ExpParts<TV, O, P>(TV hi, TV lo, TV extra, out TV pow2) where TV : struct where O : ISimd<TV> where P : IPrecision
+    public static TV ExpParts<TV, O, P>(TV hi, TV lo, TV deep, out TV pow2, out TV unscale) where TV : struct where O : ISimd<TV> where P : IPrecision
     {
+        int scale = TailScale<TV, O, P>();
         TV kr = O.Fma(hi, O.C(Log2E), Magic<TV, O>());
         TV k = O.Sub(kr, Magic<TV, O>());
         TV r = O.Fma(k, O.C(O.IsDouble ? -Ln2Hi : -Ln2HiF), hi);   // exact
-        r = O.Add(r, O.Fma(k, O.C(O.IsDouble ? -Ln2Lo : -Ln2LoF), lo));   // one rounding of r
-        pow2 = O.ShiftLeft(O.IntAdd(O.IntAdd(kr, extra), O.Bits(O.IsDouble ? 1023 : 127)), O.IsDouble ? 52 : 23);
+        r = O.Add(r, O.Fma(k, O.C(O.IsDouble ? -Ln2Lo : -Ln2LoF), lo));
+        pow2 = Pow2FromRounded<TV, O>(O.IntAdd(kr, O.Select(deep, O.Bits(scale), O.Bits(0))), 0);
+        unscale = O.Select(deep, Unscale<TV, O, P>(O.C(1)), O.C(1));
         return Expm1Reduced<TV, O, P>(r);
     }
 

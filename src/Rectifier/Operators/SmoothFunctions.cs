@@ -144,7 +144,7 @@ internal static class Gaussian
 /// rounded once. Measured worst errors are in docs/ACCURACY.md.</summary>
 internal static class GaussianSingleLanes
 {
-    private const double Deep = 10, Down = 5.421010862427522e-20;   // 2^−64
+    private const double Deep = 10;   // past it, e^{−a²/2} is taken scaled (E.ExpParts)
 
     /// <summary>The tail factor for a = |x| ≤ 15: the near polynomial below 2, the far one from 2 on, each computed
     /// only when a lane needs it.</summary>
@@ -167,9 +167,7 @@ internal static class GaussianSingleLanes
     {
         TV sq = O.Mul(a, a);
         TV sqLo = O.Fma(a, a, O.Neg(sq));
-        TV deep = O.GreaterThan(a, O.C(Deep));
-        unscale = O.Select(deep, O.C(Down), O.C(1));
-        TV q = E.ExpParts<TV, O, P>(O.Mul(sq, O.C(-0.5)), O.Mul(sqLo, O.C(-0.5)), O.Select(deep, O.Bits(64), O.Bits(0)), out TV pow2);
+        TV q = E.ExpParts<TV, O, P>(O.Mul(sq, O.C(-0.5)), O.Mul(sqLo, O.C(-0.5)), O.GreaterThan(a, O.C(Deep)), out TV pow2, out unscale);
         return O.Mul(O.Fma(p, q, p), pow2);
     }
 }
@@ -399,9 +397,7 @@ internal readonly struct SiluBackwardFunction : IBinaryFunction
     {
         TV xc = Lanes.ClampMagnitude<TV, O>(x, 1e30);
         TV arg = O.Max(O.C(-120), O.Neg(O.Abs(xc)));   // below, silu′ rounds to 0 anyway
-        TV deep = O.LessThan(arg, O.C(-60));
-        TV unscale = O.Select(deep, O.C(5.421010862427522e-20), O.C(1));   // 2^−64
-        TV q = E.ExpParts<TV, O, P>(arg, O.C(0), O.Select(deep, O.Bits(64), O.Bits(0)), out TV pow2);
+        TV q = E.ExpParts<TV, O, P>(arg, O.C(0), O.LessThan(arg, O.C(-60)), out TV pow2, out TV unscale);
         TV e = O.Mul(O.Fma(pow2, q, pow2), unscale);
         TV s = O.Add(O.C(1), e);
         TV sl = O.Sub(e, O.Sub(s, O.C(1)));   // exact: 1 ≥ e
