@@ -187,33 +187,18 @@ public static unsafe class Fused
     {
         public static bool TryRun<T>(ChannelLayout layout, T* x, T* bias, T* y, Activation a, bool stream) where T : unmanaged, IFloatingPointIeee754<T>
         {
-            if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
-            {
-                return false;
-            }
-            T first = T.CreateTruncating(a.First), second = T.CreateTruncating(a.Second);
-            return a.Kind switch
-            {
-                ActivationKind.Relu => Run<T, Operators.ReluOperator<T>>(layout, x, bias, y, default, stream),
-                ActivationKind.Relu6 => Run(layout, x, bias, y, new Operators.HardtanhOperator<T>(T.Zero, T.CreateTruncating(6)), stream),
-                ActivationKind.Hardtanh => Run(layout, x, bias, y, new Operators.HardtanhOperator<T>(first, second), stream),
-                ActivationKind.LeakyRelu or ActivationKind.PRelu => Run(layout, x, bias, y, new Operators.LeakyReluOperator<T>(first), stream),
-                ActivationKind.RRelu => Run(layout, x, bias, y, new Operators.LeakyReluOperator<T>(T.CreateTruncating((a.First + a.Second) / 2)), stream),
-                ActivationKind.Threshold => Run(layout, x, bias, y, new Operators.ThresholdOperator<T>(first, second), stream),
-                ActivationKind.Hardshrink => Run(layout, x, bias, y, new Operators.HardshrinkOperator<T>(first), stream),
-                ActivationKind.Softshrink => Operators.SoftshrinkOperator<T>.ZeroesEverything(first)
-                    ? Run(layout, x, bias, y, new Operators.HardshrinkOperator<T>(first), stream)
-                    : Run(layout, x, bias, y, new Operators.SoftshrinkOperator<T>(first), stream),
-                _ => false,
-            };
+            var visitor = new Visitor<T>(layout, x, bias, y, stream);
+            return Operators.Piecewise.TryVisit<T, Visitor<T>>(a, ref visitor);
         }
 
-        private static bool Run<T, TOp>(ChannelLayout layout, T* x, T* bias, T* y, TOp op, bool stream)
-            where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, Operators.IUnaryOperator<T>
+        private readonly struct Visitor<T>(ChannelLayout layout, T* x, T* bias, T* y, bool stream) : Operators.IPiecewiseVisitor<T>
+            where T : unmanaged, IFloatingPointIeee754<T>
         {
-            long runs = layout.Outer * layout.Channels;
-            ParallelRunner.For((nint)runs, layout.Inner * 2 * sizeof(T), new RunsBody<T, TOp>(x, bias, y, op, layout.Channels, layout.Inner, stream), granule: 1);
-            return true;
+            public void Visit<TOp>(TOp op) where TOp : struct, Operators.IUnaryOperator<T>
+            {
+                long runs = layout.Outer * layout.Channels;
+                ParallelRunner.For((nint)runs, layout.Inner * 2 * sizeof(T), new RunsBody<T, TOp>(x, bias, y, op, layout.Channels, layout.Inner, stream), granule: 1);
+            }
         }
 
         private readonly struct RunsBody<T, TOp>(T* x, T* bias, T* y, TOp op, int channels, long inner, bool stream) : IRangeBody
