@@ -87,6 +87,9 @@ internal static class DeadUnitsCommand
                 (p, s) =>
                 {
                     ReadOnlySpan<T> data = buffers[s].AsSpan(0, p.Length);
+                    // One thread counts a piece several times faster than the next one is read (≈ 20 GB/s against
+                    // ≈ 6): more threads only compete with the reading thread for the cores.
+                    using var one = Parallelism.Scope(1);
                     if (p.Partial)
                     {
                         monitor.ObserveUnit(data, p.FirstChannel);

@@ -198,3 +198,70 @@ public sealed class DeadUnitSpeedPathTests
         Assert.All(monitor.ObservedCounts.ToArray(), c => Assert.Equal(0, c));
     }
 }
+
+/// <summary>The one-pass row kernel of the piecewise family (y and its counts computed 16 rows at a time, strips of
+/// 8 vectors with counters in registers, a first and a last vector per row around an aligned body): every row width
+/// around the strip and vector sizes, row counts around the 16-row block, destinations at every element offset
+/// (so the body starts at every lane), in place and not, with parameters other than the defaults.</summary>
+public sealed class DeadUnitRowKernelTests
+{
+    public static TheoryData<int> Widths => new() { 2, 4, 7, 8, 15, 16, 17, 31, 64, 127, 128, 129, 300, 1024 };
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void Rows_of_every_width_and_offset_give_the_forward_bits_and_a_plain_loop_count(int units)
+    {
+        Activation[] activations =
+        [
+            Activation.Relu(), Activation.LeakyRelu(0.3), Activation.Hardtanh(-0.5, 0.75), Activation.Relu6(),
+            Activation.Threshold(0.25, -2), Activation.Hardshrink(0.5), Activation.Softshrink(0.25), Activation.PRelu(-0.2),
+        ];
+        foreach (int rows in new[] { 1, 15, 16, 17, 40 })
+        {
+            foreach (Activation a in activations)
+            {
+                Check<float>(a, rows, units, offset: (rows + units) % 16);
+                Check<double>(a, rows, units, offset: (rows + units) % 8);
+            }
+        }
+    }
+
+    private static void Check<T>(Activation a, int rows, int units, int offset) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = rows * units;
+        T[] source = Numbers.Random<T>(n + offset, rows * 1000 + units, 0.05);
+        var rng = new Random(units);
+        for (int i = 0; i < source.Length; i += 1 + rng.Next(9))
+        {
+            source[i] = T.CreateTruncating(new[] { 0.1, 0.25, -0.5, 0.5, 0.75, 0.0 }[rng.Next(6)]);
+        }
+        T[] expected = new T[n];
+        for (int i = 0; i < n; i++)
+        {
+            T[] one = [source[offset + i]];
+            a.Forward<T>(one, one);
+            expected[i] = one[0];
+        }
+        var counts = new long[units];
+        T t = T.CreateTruncating(0.1);
+        for (int i = 0; i < n; i++)
+        {
+            counts[i % units] += expected[i] > t ? 1 : 0;
+        }
+        foreach (bool inPlace in new[] { false, true })
+        {
+            T[] x = (T[])source.Clone();
+            T[] y = inPlace ? x : new T[n + offset];
+            var monitor = new DeadUnitMonitor(units, 0.1);
+            using (Parallelism.Scope(1))
+            {
+                monitor.ObserveForward<T>(x.AsSpan(offset, n), [rows, units], a, 1, y.AsSpan(offset, n));
+            }
+            for (int i = 0; i < n; i++)
+            {
+                Assert.True(Numbers.Same(expected[i], y[offset + i]), $"{a}<{typeof(T).Name}> [{rows}, {units}] +{offset} in place {inPlace}: y[{i}] = {y[offset + i]}, expected {expected[i]}");
+            }
+            Assert.Equal(counts, monitor.ActiveCounts.ToArray());
+        }
+    }
+}

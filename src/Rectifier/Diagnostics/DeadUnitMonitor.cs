@@ -131,7 +131,11 @@ public sealed class DeadUnitMonitor
         fixed (T* px = x, py = destination)
         {
             var body = new ForwardBody<T>(px, py, x.Length, units, inner, segment, perRun, blocks, parts, activation, threshold, counters, rowCounters);
-            ParallelRunner.For(parts, (long)x.Length * 2 * sizeof(T) / parts, body, granule: 1);
+            var piecewise = new PiecewiseForward<T>(body);
+            if (!Piecewise.TryVisit<T, PiecewiseForward<T>>(activation, ref piecewise))
+            {
+                ParallelRunner.For(parts, (long)x.Length * 2 * sizeof(T) / parts, body, granule: 1);
+            }
         }
         for (int k = 0; k < rowCounters.Length; k++)
         {
@@ -145,19 +149,76 @@ public sealed class DeadUnitMonitor
     /// activation and the count, large enough that the activation call's fixed cost is small.</summary>
     private const int BlockBytes = 16 * 1024;
 
-    private readonly unsafe struct ForwardBody<T>(T* x, T* y, int length, int units, int inner, int segment, int perRun, long blocks, int parts,
-        Activation activation, T threshold, long[][] counters, CountKernels.RowCounters[] rowCounters) : IRangeBody where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>The piecewise-linear activations (float, double): the operator applied and its result counted in
+    /// one pass from registers, along runs (<see cref="CountKernels.MapCount{T, TOp}"/>) and across rows
+    /// (<see cref="CountKernels.RowCounters.AddMapped{T, TOp}"/>), over the same parts as <see cref="ForwardBody{T}"/>.</summary>
+    private readonly unsafe struct PiecewiseForward<T>(ForwardBody<T> body) : IPiecewiseVisitor<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Visit<TOp>(TOp op) where TOp : struct, IUnaryOperator<T>
+            => ParallelRunner.For(body.Parts, (long)body.Length * 2 * sizeof(T) / body.Parts, new PiecewiseBody<T, TOp>(body, op), granule: 1);
+    }
+
+    private readonly unsafe struct PiecewiseBody<T, TOp>(ForwardBody<T> b, TOp op) : IRangeBody
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IUnaryOperator<T>
     {
         public void Run(nint start, nint end)
         {
-            using var one = Parallelism.Scope(1);
-            // relu along runs: the activation and the count in one pass from registers. Rows ([batch, units]) stay
-            // two passes over a cache-resident block: the one-pass row kernels tried (8 rows at once, or row after row
-            // with counters in memory) measured slower than computing the block and then counting it.
-            bool fusedRuns = activation.Kind == ActivationKind.Relu && (typeof(T) == typeof(float) || typeof(T) == typeof(double));
             for (nint part = start; part < end; part++)
             {
-                long b0 = blocks * part / parts, b1 = blocks * (part + 1) / parts;
+                var (b0, b1) = b.Blocks(part);
+                if (b.Inner == 1)
+                {
+                    // Whole rows: the part's blocks are one range of rows.
+                    long first = b0 * b.SegmentLength, last = Math.Min(b1 * b.SegmentLength, b.Length);
+                    if (last > first)
+                    {
+                        b.RowCounters[part].AddMapped(op, b.X + first, b.Y + first, (int)((last - first) / b.Units), b.Threshold);
+                    }
+                    continue;
+                }
+                long[] c = b.Counters[part];
+                for (long k = b0; k < b1; k++)
+                {
+                    var (unit, at, count) = b.Segment(k);
+                    c[unit] += CountKernels.MapCount(op, b.X + at, b.Y + at, count, b.Threshold);
+                }
+            }
+        }
+    }
+
+    /// <summary>Any activation: each block (whole rows, or a segment of one run) computed by the activation's own
+    /// span call, then counted while it is in L1.</summary>
+    private readonly unsafe struct ForwardBody<T>(T* x, T* y, int length, int units, int inner, int segment, int perRun, long blocks, int parts,
+        Activation activation, T threshold, long[][] counters, CountKernels.RowCounters[] rowCounters) : IRangeBody where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public T* X => x;
+        public T* Y => y;
+        public int Length => length;
+        public int Units => units;
+        public int Inner => inner;
+        public int SegmentLength => segment;
+        public int Parts => parts;
+        public T Threshold => threshold;
+        public long[][] Counters => counters;
+        public CountKernels.RowCounters[] RowCounters => rowCounters;
+
+        /// <summary>Part k takes blocks [k·blocks/parts, (k+1)·blocks/parts): fixed by the part count, not by timing.</summary>
+        public (long First, long End) Blocks(nint part) => (blocks * part / parts, blocks * (part + 1) / parts);
+
+        /// <summary>Block b of a layout with runs (inner &gt; 1): a segment of one run, all of one unit.</summary>
+        public (int Unit, long At, int Count) Segment(long b)
+        {
+            long run = b / perRun;
+            int offset = (int)(b % perRun) * segment;
+            return ((int)(run % units), run * inner + offset, Math.Min(segment, inner - offset));
+        }
+
+        public void Run(nint start, nint end)
+        {
+            using var one = Parallelism.Scope(1);
+            for (nint part = start; part < end; part++)
+            {
+                var (b0, b1) = Blocks(part);
                 long[] c = counters[part];
                 for (long b = b0; b < b1; b++)
                 {
@@ -169,20 +230,9 @@ public sealed class DeadUnitMonitor
                         rowCounters[part].Add(new ReadOnlySpan<T>(y + first, n), n / units, threshold);
                         continue;
                     }
-                    // A segment of one run, all of one unit.
-                    long run = b / perRun;
-                    int offset = (int)(b % perRun) * segment;
-                    int count = Math.Min(segment, inner - offset);
-                    long at = run * inner + offset;
-                    if (fusedRuns)
-                    {
-                        c[run % units] += CountKernels.MapCount(default(ReluOperator<T>), x + at, y + at, count, threshold);
-                    }
-                    else
-                    {
-                        activation.Forward<T>(new ReadOnlySpan<T>(x + at, count), new Span<T>(y + at, count));
-                        c[run % units] += CountKernels.CountAbove(new ReadOnlySpan<T>(y + at, count), threshold);
-                    }
+                    var (unit, at, count) = Segment(b);
+                    activation.Forward<T>(new ReadOnlySpan<T>(x + at, count), new Span<T>(y + at, count));
+                    c[unit] += CountKernels.CountAbove(new ReadOnlySpan<T>(y + at, count), threshold);
                 }
             }
         }
