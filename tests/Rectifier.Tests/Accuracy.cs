@@ -11,46 +11,34 @@ public static class Accuracy
     /// <summary>Error of a float result against an exact value, in units of the float ULP at the exact value
     /// (subnormal spacing below the normal range). Expected overflow (|exact| past the rounding point of MaxValue)
     /// counts as exact when the result is the infinity of the same sign.</summary>
-    public static double FloatUlps(float y, double exact)
-    {
-        if (double.IsNaN(exact))
-        {
-            return float.IsNaN(y) ? 0 : double.PositiveInfinity;
-        }
-        if (float.IsNaN(y))
-        {
-            return double.PositiveInfinity;
-        }
-        if (float.IsInfinity(y))
-        {
-            return Math.Abs(exact) >= 3.4028235677973366e38 && Math.Sign(y) == Math.Sign(exact) ? 0 : double.PositiveInfinity;
-        }
-        int e = exact == 0 ? -126 : Math.Max(Math.ILogB(exact), -126);
-        return Math.Abs(y - exact) / Math.ScaleB(1.0, e - 23);
-    }
+    public static double FloatUlps(float y, double exact) => Ulps(y, exact, 3.4028235677973366e38, -126, 23);
 
     /// <summary>The same for a Half result, in Half ULPs (subnormal spacing below 2^−14); overflow counts as exact
     /// when |exact| is past the rounding point of Half's maximum (65520) and the result is the infinity of its sign.</summary>
-    public static double HalfUlps(Half y, double exact)
+    public static double HalfUlps(Half y, double exact) => Ulps((double)y, exact, 65520, -14, 10);
+
+    /// <summary>The error of a result of a narrower format (widened exactly to double) in that format's ULPs: its
+    /// overflow rounding point, smallest normal exponent and fraction bits.</summary>
+    private static double Ulps(double y, double exact, double overflowsAt, int minExponent, int fractionBits)
     {
         if (double.IsNaN(exact))
         {
-            return Half.IsNaN(y) ? 0 : double.PositiveInfinity;
+            return double.IsNaN(y) ? 0 : double.PositiveInfinity;
         }
-        if (Half.IsNaN(y))
+        if (double.IsNaN(y))
         {
             return double.PositiveInfinity;
         }
-        if (Half.IsInfinity(y))
+        if (double.IsInfinity(y))
         {
-            return Math.Abs(exact) >= 65520 && Math.Sign((double)y) == Math.Sign(exact) ? 0 : double.PositiveInfinity;
+            return Math.Abs(exact) >= overflowsAt && Math.Sign(y) == Math.Sign(exact) ? 0 : double.PositiveInfinity;
         }
         if (double.IsInfinity(exact))
         {
             return double.PositiveInfinity;
         }
-        int e = exact == 0 ? -14 : Math.Max(Math.ILogB(exact), -14);
-        return Math.Abs((double)y - exact) / Math.ScaleB(1.0, e - 10);
+        int e = exact == 0 ? minExponent : Math.Max(Math.ILogB(exact), minExponent);
+        return Math.Abs(y - exact) / Math.ScaleB(1.0, e - fractionBits);
     }
 
     /// <summary>Error of a double result against an exact value given as hi + lo, in double ULPs.</summary>
