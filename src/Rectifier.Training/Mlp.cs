@@ -8,7 +8,7 @@ internal sealed record NetworkSpec(int Inputs, int[] Hidden, int Classes, Activa
 }
 
 /// <summary>A multilayer perceptron: dense layers with an activation, a linear output layer, softmax cross-entropy.
-/// Hidden layers compute y = act(x·W + b) with <see cref="Fused.BiasActivation{T}"/> (or prelu with per-unit weights);
+/// Hidden layers compute y = act(x·W + b) with <see cref="Fused.BiasActivation{T}(ReadOnlySpan{T}, ReadOnlySpan{nint}, ReadOnlySpan{T}, Activation, Span{T}, int)"/> (or prelu with per-unit weights);
 /// the backward uses the library's gradients (and prelu's weight gradient). Everything in double.</summary>
 internal sealed class Mlp
 {

@@ -68,7 +68,7 @@ public enum ActivationKind
 /// <param name="Kind">The function.</param>
 /// <param name="First">Its first parameter (slope, weight, alpha, beta, lower, min, threshold, lambd, dim), if any.</param>
 /// <param name="Second">Its second parameter (upper, max, value, softplus threshold), if any.</param>
-public readonly record struct Activation(ActivationKind Kind, double First = 0, double Second = 0)
+public readonly partial record struct Activation(ActivationKind Kind, double First = 0, double Second = 0)
 {
     /// <summary>relu.</summary>
     public static Activation Relu() => new(ActivationKind.Relu);

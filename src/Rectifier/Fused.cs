@@ -11,7 +11,7 @@ namespace Rectifier;
 /// bitwise those of the two separate calls.</summary>
 /// <remarks>The data is cut into fixed slices that depend only on the element count; each slice sums its part of
 /// the bias gradient in double, and the slices are added in order — the same bits whatever the thread count.</remarks>
-public static unsafe class Fused
+public static unsafe partial class Fused
 {
     private const int Tile = 4096;
     private const int MaxSlices = 64;
@@ -51,7 +51,7 @@ public static unsafe class Fused
         }
     }
 
-    /// <summary>The backward of <see cref="BiasActivation{T}"/>: <c>dx = act'(x + bias[c])·g</c> and
+    /// <summary>The backward of <see cref="BiasActivation{T}(ReadOnlySpan{T}, ReadOnlySpan{nint}, ReadOnlySpan{T}, Activation, Span{T}, int)"/>: <c>dx = act'(x + bias[c])·g</c> and
     /// <c>dBias[c] = Σ dx</c> over every axis but the channel axis (summed in double).</summary>
     /// <typeparam name="T">Half, float or double.</typeparam>
     /// <param name="x">The forward input (before the bias).</param>
