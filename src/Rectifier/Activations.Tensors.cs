@@ -16,6 +16,7 @@ public static partial class Activations
     /// <param name="channelAxis">The channel axis (negative counts from the end).</param>
     /// <exception cref="ArgumentException">Shapes or weight counts disagree, or the destination partially overlaps x.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="channelAxis"/> is not an axis of the shape.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The tensor and span overloads differ in their leading parameter types (a tensor view against a span and its shape), so no call with the optional axis omitted can bind to both.")]
     public static void PRelu<T>(in ReadOnlyTensorSpan<T> x, ReadOnlySpan<T> weight, in TensorSpan<T> destination, int channelAxis = 1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -36,6 +37,7 @@ public static partial class Activations
     /// <param name="channelAxis">The channel axis.</param>
     /// <exception cref="ArgumentException">Shapes or counts disagree, or an output overlaps an input.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="channelAxis"/> is not an axis of the shape.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The tensor and span overloads differ in their leading parameter types (a tensor view against a span and its shape), so no call with the optional axis omitted can bind to both.")]
     public static void PReluBackward<T>(in ReadOnlyTensorSpan<T> x, in ReadOnlyTensorSpan<T> gradOutput, ReadOnlySpan<T> weight, in TensorSpan<T> gradInput,
         Span<T> gradWeight, int channelAxis = 1) where T : unmanaged, IFloatingPointIeee754<T>
     {

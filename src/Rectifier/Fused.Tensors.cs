@@ -17,6 +17,7 @@ public static partial class Fused
     /// <param name="channelAxis">The channel axis (1 for NCHW and [batch, features], −1 for NHWC).</param>
     /// <exception cref="ArgumentException">Shapes or the bias length disagree, or the destination partially overlaps x.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="channelAxis"/> is not an axis of the shape.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The tensor and span overloads differ in their leading parameter types (a tensor view against a span and its shape), so no call with the optional axis omitted can bind to both.")]
     public static void BiasActivation<T>(in ReadOnlyTensorSpan<T> x, ReadOnlySpan<T> bias, Activation activation, in TensorSpan<T> destination, int channelAxis = 1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -38,6 +39,7 @@ public static partial class Fused
     /// <param name="channelAxis">The channel axis.</param>
     /// <exception cref="ArgumentException">Shapes or lengths disagree, or an output overlaps an input.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="channelAxis"/> is not an axis of the shape.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The tensor and span overloads differ in their leading parameter types (a tensor view against a span and its shape), so no call with the optional axis omitted can bind to both.")]
     public static void BiasActivationBackward<T>(in ReadOnlyTensorSpan<T> x, ReadOnlySpan<T> bias, in ReadOnlyTensorSpan<T> gradOutput, Activation activation,
         in TensorSpan<T> gradInput, Span<T> gradBias, int channelAxis = 1) where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Numerics.Tensors;
 using Rectifier.Kernels;
 using Rectifier.Operators;
 
@@ -42,6 +43,19 @@ public sealed class DeadUnitMonitor
 
     /// <summary>Per unit, how many elements were observed.</summary>
     public ReadOnlySpan<long> ObservedCounts => _total;
+
+    /// <summary>Observes one batch held in a tensor view (dense, or strided: then staged through a dense copy), units
+    /// on <paramref name="axis"/> of its shape: the counts of <see cref="Observe{T}(ReadOnlySpan{T}, ReadOnlySpan{nint}, int)"/>.</summary>
+    /// <typeparam name="T">Half, float or double.</typeparam>
+    /// <param name="activations">The batch, rank ≥ 2.</param>
+    /// <param name="axis">The unit axis (1 for [batch, features] and NCHW, −1 for NHWC).</param>
+    /// <exception cref="ArgumentException">The rank is below 2, or the unit axis has a different size than <see cref="Units"/>.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "A tensor view against a span and its shape: no call with the axis omitted binds to both.")]
+    public void Observe<T>(in ReadOnlyTensorSpan<T> activations, int axis = 1) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        using var stage = new Kernels.TensorStage<T>();
+        Observe(stage.Input(activations, nameof(activations)), activations.Lengths, axis);
+    }
 
     /// <summary>Observes one batch of activations laid out as <paramref name="shape"/> (rank ≥ 2) with units on
     /// <paramref name="axis"/> (negative counts from the end).</summary>

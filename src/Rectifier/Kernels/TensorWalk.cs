@@ -1,5 +1,7 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Rectifier.Kernels;
 
@@ -448,15 +450,7 @@ internal static unsafe class TensorWalk
         }
         else if (sj == 1 && nj > 1)
         {
-            for (int i = 0; i < ni; i++)
-            {
-                T* row = source + i * si;
-                T* column = buffer + i;
-                for (int j = 0; j < nj; j++)
-                {
-                    column[(nint)j * ni] = row[j];
-                }
-            }
+            Transpose(source, si, buffer, ni, ni, nj);
         }
         else
         {
@@ -484,15 +478,7 @@ internal static unsafe class TensorWalk
         }
         else if (sj == 1 && nj > 1)
         {
-            for (int i = 0; i < ni; i++)
-            {
-                T* row = destination + i * si;
-                T* column = buffer + i;
-                for (int j = 0; j < nj; j++)
-                {
-                    row[j] = column[(nint)j * ni];
-                }
-            }
+            Transpose(buffer, ni, destination, si, nj, ni);
         }
         else
         {
@@ -506,6 +492,83 @@ internal static unsafe class TensorWalk
                 }
             }
         }
+    }
+
+    /// <summary>destination[c·dStride + r] = source[r·sStride + c] for r &lt; rows, c &lt; columns: 8 × 8 blocks of 4-byte
+    /// elements and 4 × 4 blocks of 8-byte ones in AVX registers (eight row loads, the shuffles, eight row stores), the
+    /// edges and other element sizes one element at a time.</summary>
+    private static void Transpose<T>(T* source, nint sStride, T* destination, nint dStride, int rows, int columns) where T : unmanaged
+    {
+        int r0 = 0, c0 = 0;
+        if (Avx.IsSupported && sizeof(T) == 4)
+        {
+            for (; r0 + 8 <= rows; r0 += 8)
+            {
+                for (c0 = 0; c0 + 8 <= columns; c0 += 8)
+                {
+                    Transpose8((float*)(source + r0 * sStride + c0), sStride, (float*)(destination + c0 * dStride + r0), dStride);
+                }
+                Edge(source, sStride, destination, dStride, r0, r0 + 8, c0, columns);
+            }
+        }
+        else if (Avx.IsSupported && sizeof(T) == 8)
+        {
+            for (; r0 + 4 <= rows; r0 += 4)
+            {
+                for (c0 = 0; c0 + 4 <= columns; c0 += 4)
+                {
+                    Transpose4((double*)(source + r0 * sStride + c0), sStride, (double*)(destination + c0 * dStride + r0), dStride);
+                }
+                Edge(source, sStride, destination, dStride, r0, r0 + 4, c0, columns);
+            }
+        }
+        Edge(source, sStride, destination, dStride, r0, rows, 0, columns);
+    }
+
+    private static void Edge<T>(T* source, nint sStride, T* destination, nint dStride, int r0, int r1, int c0, int c1) where T : unmanaged
+    {
+        for (int r = r0; r < r1; r++)
+        {
+            T* row = source + r * sStride;
+            for (int c = c0; c < c1; c++)
+            {
+                destination[c * dStride + r] = row[c];
+            }
+        }
+    }
+
+    private static void Transpose8(float* s, nint ss, float* d, nint ds)
+    {
+        Vector256<float> t0 = Avx.UnpackLow(Avx.LoadVector256(s), Avx.LoadVector256(s + ss));
+        Vector256<float> t1 = Avx.UnpackHigh(Avx.LoadVector256(s), Avx.LoadVector256(s + ss));
+        Vector256<float> t2 = Avx.UnpackLow(Avx.LoadVector256(s + 2 * ss), Avx.LoadVector256(s + 3 * ss));
+        Vector256<float> t3 = Avx.UnpackHigh(Avx.LoadVector256(s + 2 * ss), Avx.LoadVector256(s + 3 * ss));
+        Vector256<float> t4 = Avx.UnpackLow(Avx.LoadVector256(s + 4 * ss), Avx.LoadVector256(s + 5 * ss));
+        Vector256<float> t5 = Avx.UnpackHigh(Avx.LoadVector256(s + 4 * ss), Avx.LoadVector256(s + 5 * ss));
+        Vector256<float> t6 = Avx.UnpackLow(Avx.LoadVector256(s + 6 * ss), Avx.LoadVector256(s + 7 * ss));
+        Vector256<float> t7 = Avx.UnpackHigh(Avx.LoadVector256(s + 6 * ss), Avx.LoadVector256(s + 7 * ss));
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(d + ds, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(d + 2 * ds, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(d + 3 * ds, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(d + 4 * ds, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(d + 5 * ds, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(d + 6 * ds, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(d + 7 * ds, Avx.Permute2x128(u3, u7, 0x31));
+    }
+
+    private static void Transpose4(double* s, nint ss, double* d, nint ds)
+    {
+        Vector256<double> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + ss), r2 = Avx.LoadVector256(s + 2 * ss), r3 = Avx.LoadVector256(s + 3 * ss);
+        Vector256<double> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Avx.Store(d, Avx.Permute2x128(t0, t2, 0x20));
+        Avx.Store(d + ds, Avx.Permute2x128(t1, t3, 0x20));
+        Avx.Store(d + 2 * ds, Avx.Permute2x128(t0, t2, 0x31));
+        Avx.Store(d + 3 * ds, Avx.Permute2x128(t1, t3, 0x31));
     }
 
     /// <summary>Copies a view into another of the same shape (the staging of the paths that need dense data).</summary>
