@@ -437,58 +437,43 @@ internal static unsafe class TensorWalk
         }
     }
 
-    /// <summary>buffer[j·ni + i] = source[i·si + j·sj]: rows copied whole when i is contiguous, read along j when j is
-    /// (a transpose through the L1-sized tile), else element by element.</summary>
+    /// <summary>buffer[j·ni + i] = source[i·si + j·sj]: a tile gathered in the destination's order.</summary>
     private static void Gather<T>(T* source, nint si, nint sj, int ni, int nj, T* buffer) where T : unmanaged
-    {
-        if (si == 1)
-        {
-            for (int j = 0; j < nj; j++)
-            {
-                new ReadOnlySpan<T>(source + j * sj, ni).CopyTo(new Span<T>(buffer + (nint)j * ni, ni));
-            }
-        }
-        else if (sj == 1 && nj > 1)
-        {
-            Transpose(source, si, buffer, ni, ni, nj);
-        }
-        else
-        {
-            for (int j = 0; j < nj; j++)
-            {
-                T* line = source + j * sj;
-                T* row = buffer + (nint)j * ni;
-                for (int i = 0; i < ni; i++)
-                {
-                    row[i] = line[i * si];
-                }
-            }
-        }
-    }
+        => Move(source, si, sj, buffer, 1, ni, ni, nj);
 
     /// <summary>destination[i·si + j·sj] = buffer[j·ni + i], the inverse of <see cref="Gather"/>.</summary>
     private static void Scatter<T>(T* buffer, T* destination, nint si, nint sj, int ni, int nj) where T : unmanaged
+        => Move(buffer, 1, ni, destination, si, sj, ni, nj);
+
+    /// <summary>destination[i·dsi + j·dsj] = source[i·ssi + j·ssj] for i &lt; ni, j &lt; nj: rows copied whole when i
+    /// is contiguous on both sides, a register transpose when it is contiguous on one side and j on the other, else
+    /// element by element.</summary>
+    private static void Move<T>(T* source, nint ssi, nint ssj, T* destination, nint dsi, nint dsj, int ni, int nj) where T : unmanaged
     {
-        if (si == 1)
+        if (ssi == 1 && dsi == 1)
         {
             for (int j = 0; j < nj; j++)
             {
-                new ReadOnlySpan<T>(buffer + (nint)j * ni, ni).CopyTo(new Span<T>(destination + j * sj, ni));
+                new ReadOnlySpan<T>(source + j * ssj, ni).CopyTo(new Span<T>(destination + j * dsj, ni));
             }
         }
-        else if (sj == 1 && nj > 1)
+        else if (ssj == 1 && dsi == 1 && nj > 1)
         {
-            Transpose(buffer, ni, destination, si, nj, ni);
+            Transpose(source, ssi, destination, dsj, ni, nj);
+        }
+        else if (ssi == 1 && dsj == 1 && nj > 1)
+        {
+            Transpose(source, ssj, destination, dsi, nj, ni);
         }
         else
         {
             for (int j = 0; j < nj; j++)
             {
-                T* line = destination + j * sj;
-                T* row = buffer + (nint)j * ni;
+                T* from = source + j * ssj;
+                T* to = destination + j * dsj;
                 for (int i = 0; i < ni; i++)
                 {
-                    line[i * si] = row[i];
+                    to[i * dsi] = from[i * ssi];
                 }
             }
         }
