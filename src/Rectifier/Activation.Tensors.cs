@@ -21,7 +21,7 @@ public readonly partial record struct Activation
     {
         if (IsElementwise)
         {
-            Forward<T>([T.Zero], new T[1]);   // parameter validation before any work
+            ValidateForward<T>();
             TensorWalk.Run(x, default, false, destination, new ForwardKernel<T>(this), nameof(x), nameof(x), nameof(destination));
             return;
         }
@@ -43,7 +43,7 @@ public readonly partial record struct Activation
     {
         if (IsElementwise)
         {
-            Backward<T>([T.Zero], [T.Zero], new T[1]);
+            ValidateBackward<T>();
             TensorWalk.Run(x, gradOutput, true, gradInput, new BackwardKernel<T>(this), nameof(x), nameof(gradOutput), nameof(gradInput));
             return;
         }
@@ -82,6 +82,13 @@ public readonly partial record struct Activation
         Backward(x.AsReadOnlyTensorSpan(), gradOutput.AsReadOnlyTensorSpan(), dx.AsTensorSpan());
         return dx;
     }
+
+    /// <summary>Throws what the forward would throw for these parameters, before a pass that runs it piece by piece
+    /// (tiles, runs, slices) does any work.</summary>
+    internal void ValidateForward<T>() where T : unmanaged, IFloatingPointIeee754<T> => Forward<T>([T.Zero], new T[1]);
+
+    /// <summary>The backward's counterpart of <see cref="ValidateForward{T}"/>.</summary>
+    internal void ValidateBackward<T>() where T : unmanaged, IFloatingPointIeee754<T> => Backward<T>([T.Zero], [T.Zero], new T[1]);
 
     private readonly struct ForwardKernel<T>(Activation activation) : ISpanKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
     {

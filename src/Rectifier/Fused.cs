@@ -36,7 +36,7 @@ public static unsafe partial class Fused
             return;
         }
         CheckElementwise(activation);
-        activation.Forward<T>([T.Zero], new T[1]);   // parameter validation before any work
+        activation.ValidateForward<T>();
         fixed (T* px = x)
         fixed (T* pb = bias)
         fixed (T* py = destination)
@@ -77,7 +77,7 @@ public static unsafe partial class Fused
             ThrowHelper.Argument(nameof(gradBias), $"gradBias has {gradBias.Length} elements but there are {bias.Length} channels.");
         }
         CheckElementwise(activation);
-        activation.Backward<T>([T.Zero], [T.Zero], new T[1]);
+        activation.ValidateBackward<T>();
         if (!x.IsEmpty && layout.Inner >= RunThreshold)
         {
             var runSums = new double[layout.Outer * layout.Channels];

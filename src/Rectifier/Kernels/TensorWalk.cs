@@ -78,14 +78,7 @@ internal static unsafe class TensorWalk
 
     /// <summary>The shape of a view as "[2, 3, 4]", for error messages.</summary>
     public static string Format(ReadOnlySpan<nint> lengths)
-    {
-        var text = new System.Text.StringBuilder("[");
-        for (int i = 0; i < lengths.Length; i++)
-        {
-            text.Append(i == 0 ? "" : ", ").Append(lengths[i].ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-        return text.Append(']').ToString();
-    }
+        => "[" + string.Join(", ", lengths.ToArray().Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";
 
     /// <summary>Throws when two views do not have the same shape.</summary>
     public static void CheckShapes(ReadOnlySpan<nint> input, ReadOnlySpan<nint> other, string inputName, string otherName)
@@ -235,7 +228,7 @@ internal static unsafe class TensorWalk
             long runBytes = (long)layout.Lengths[inner] * streams * sizeof(T);
             if (runBytes >= ParallelRunner.ThresholdBytes)
             {
-                runs.Run(0, runs.Count, parallelInside: true);   // each run is large enough to share out itself
+                runs.Each(0, runs.Count);   // each run is large enough to share itself out
             }
             else
             {
@@ -255,6 +248,16 @@ internal static unsafe class TensorWalk
             int n = (int)Math.Min(Chunk, length - start);
             kernel.Apply(new ReadOnlySpan<T>(pa + start, n), pb == null ? default : new ReadOnlySpan<T>(pb + start, n), new Span<T>(pd + start, n));
         }
+    }
+
+    private static nint Product(nint[] counts)
+    {
+        nint product = 1;
+        foreach (nint c in counts)
+        {
+            product *= c;
+        }
+        return product;
     }
 
     /// <summary>The offsets of the <paramref name="index"/>-th combination of the dimensions in <paramref name="dims"/>
@@ -295,28 +298,28 @@ internal static unsafe class TensorWalk
             _layout = layout;
             _outer = [.. Enumerable.Range(0, layout.Rank).Where(k => k != inner)];
             _counts = [.. _outer.Select(k => layout.Lengths[k])];
-            nint count = 1;
-            foreach (nint c in _counts)
-            {
-                count *= c;
-            }
-            Count = count;
-            _a = a;
-            _b = b;
-            _d = d;
-            _length = (int)Math.Min(layout.Lengths[inner], int.MaxValue);
+            Count = Product(_counts);
             if (layout.Lengths[inner] > int.MaxValue)
             {
                 throw new NotSupportedException("A contiguous run longer than int.MaxValue elements inside a strided view is not supported.");
             }
+            _length = (int)layout.Lengths[inner];
+            _a = a;
+            _b = b;
+            _d = d;
             _kernel = kernel;
         }
 
-        public void Run(nint start, nint end) => Run(start, end, parallelInside: false);
-
-        public void Run(nint start, nint end, bool parallelInside)
+        /// <summary>Runs [start, end) on this thread alone (a part of the runs shared among the cores).</summary>
+        public void Run(nint start, nint end)
         {
-            using ParallelismScope scope = Parallelism.Scope(parallelInside ? Parallelism.CurrentDegree : 1);
+            using ParallelismScope scope = Parallelism.Scope(1);
+            Each(start, end);
+        }
+
+        /// <summary>Runs [start, end) one after the other, each span call free to share itself among the cores.</summary>
+        public void Each(nint start, nint end)
+        {
             TKernel kernel = _kernel;
             for (nint r = start; r < end; r++)
             {
@@ -394,12 +397,7 @@ internal static unsafe class TensorWalk
             counts.Add(j < 0 ? 1 : (layout.Lengths[j] + _tj - 1) / _tj);
             _dims = [.. dims];
             _counts = [.. counts];
-            nint count = 1;
-            foreach (nint c in _counts)
-            {
-                count *= c;
-            }
-            Count = count;
+            Count = Product(_counts);
             _a = a;
             _b = b;
             _d = d;
@@ -426,24 +424,17 @@ internal static unsafe class TensorWalk
                 nint i0 = ti * _ti, j0 = tj * _tj;
                 int ni = (int)Math.Min(_ti, li - i0), nj = (int)Math.Min(_tj, lj - j0);
                 int n = ni * nj;
-                Gather(_a + oa + i0 * sai + j0 * saj, sai, saj, ni, nj, bufA);
+                // Gathered in the destination's order: buffer[j·ni + i].
+                Move(_a + oa + i0 * sai + j0 * saj, sai, saj, bufA, 1, ni, ni, nj);
                 if (_b != null)
                 {
-                    Gather(_b + ob + i0 * sbi + j0 * sbj, sbi, sbj, ni, nj, bufB);
+                    Move(_b + ob + i0 * sbi + j0 * sbj, sbi, sbj, bufB, 1, ni, ni, nj);
                 }
                 kernel.Apply(new ReadOnlySpan<T>(bufA, n), _b == null ? default : new ReadOnlySpan<T>(bufB, n), new Span<T>(bufA, n));
-                Scatter(bufA, _d + od + i0 * sdi + j0 * sdj, sdi, sdj, ni, nj);
+                Move(bufA, 1, ni, _d + od + i0 * sdi + j0 * sdj, sdi, sdj, ni, nj);
             }
         }
     }
-
-    /// <summary>buffer[j·ni + i] = source[i·si + j·sj]: a tile gathered in the destination's order.</summary>
-    private static void Gather<T>(T* source, nint si, nint sj, int ni, int nj, T* buffer) where T : unmanaged
-        => Move(source, si, sj, buffer, 1, ni, ni, nj);
-
-    /// <summary>destination[i·si + j·sj] = buffer[j·ni + i], the inverse of <see cref="Gather"/>.</summary>
-    private static void Scatter<T>(T* buffer, T* destination, nint si, nint sj, int ni, int nj) where T : unmanaged
-        => Move(buffer, 1, ni, destination, si, sj, ni, nj);
 
     /// <summary>destination[i·dsi + j·dsj] = source[i·ssi + j·ssj] for i &lt; ni, j &lt; nj: rows copied whole when i
     /// is contiguous on both sides, a register transpose when it is contiguous on one side and j on the other, else
