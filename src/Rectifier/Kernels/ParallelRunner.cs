@@ -65,6 +65,7 @@ internal static class ParallelRunner
 internal abstract class PoolJob(int parts)
 {
     internal int Pending;
+    internal int RunByWorkers;
     internal Exception? Failure;
 
     public int Parts { get; } = parts;
@@ -88,6 +89,13 @@ internal static class WorkerPool
     });
 
     private static int s_busy;
+
+    [ThreadStatic]
+    private static long t_partsRunByWorkers;
+
+    /// <summary>How many parts of the calls made from this thread pool workers have run so far: a test reads it
+    /// before and after a call to know that more than one thread took part (a busy pool runs every part on the caller).</summary>
+    internal static long PartsRunByWorkersOnThisThread => t_partsRunByWorkers;
 
     public static int MaxParts => Environment.ProcessorCount;
 
@@ -120,6 +128,7 @@ internal static class WorkerPool
             {
                 spinner.SpinOnce(sleep1Threshold: -1);
             }
+            t_partsRunByWorkers += Volatile.Read(ref job.RunByWorkers);
         }
         finally
         {
@@ -169,6 +178,7 @@ internal static class WorkerPool
                 {
                     job.Failure = e;
                 }
+                Interlocked.Increment(ref job.RunByWorkers);
                 Interlocked.Decrement(ref job.Pending);
             }
         }
