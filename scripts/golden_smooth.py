@@ -93,8 +93,20 @@ CASES = {
 # Tails and kinks named in SPEC.md, plus each function's own neighbourhoods.
 SPECIAL = [0.0, -0.0, 1.0, -1.0, 3.0, -3.0, 6.0, -6.0, 20.0, -20.0, 0.5, -0.5, 1.5, -1.5, 0.25, -0.25, 1e-8, -1e-8,
            5e-324, -5e-324, 2.2250738585072014e-308, -2.2250738585072014e-308, 1.7976931348623157e308, -1.7976931348623157e308,
-           -100.0, -13.0, -37.0, -38.0, 40.0, -40.0, -1e-30, 1e-30, -700.0, -745.0, 709.0, 710.0, 19.0, -0.7517916, -1.2784645, -1.1924, math.nan]
-# ±∞ are left to the special-point tests: their values are limits (SPEC.md), not evaluations.
+           -100.0, -13.0, -37.0, -38.0, 40.0, -40.0, -1e-30, 1e-30, -700.0, -745.0, 709.0, 710.0, 19.0, -0.7517916, -1.2784645, -1.1924, math.nan,
+           math.inf, -math.inf]
+
+# At ±∞ the values are limits (SPEC.md), written here rather than evaluated (∞·0 and ∞ − ∞ have no value):
+# (f(+∞), f(−∞), f'(+∞), f'(−∞)); for "erf|erfc", (erf(+∞), erf(−∞), erfc(+∞), erfc(−∞)).
+INF, NEG = math.inf, -math.inf
+LIMITS = {
+    "elu": (INF, -1, 1, 0), "elu_a0.5": (INF, -0.5, 1, 0), "selu": (INF, -SELU_ALPHA * SELU_SCALE, SELU_SCALE, 0),
+    "celu": (INF, -1, 1, 0), "celu_a2": (INF, -2, 1, 0),
+    "gelu": (INF, -0.0, 1, 0), "gelu_tanh": (INF, -0.0, 1, 0), "silu": (INF, -0.0, 1, 0),
+    "mish": (INF, -0.0, 1, 0), "softplus": (INF, 0, 1, 0), "softplus_b8": (INF, 0, 1, 0),
+    "hardswish": (INF, -0.0, 1, 0), "hardsigmoid": (1, 0, 0, 0), "sigmoid": (1, 0, 0, 0), "tanh": (1, -1, 0, 0),
+    "erf|erfc": (1, -1, 0, 2), "softsign": (1, -1, 0, 0), "tanhshrink": (INF, NEG, 1, 1), "logsigmoid": (-0.0, NEG, 0, 1),
+}
 
 
 def inputs(seed):
@@ -127,6 +139,8 @@ def bits(v):
 
 
 def split(value):
+    if isinstance(value, float):
+        return value, 0.0  # a limit written exactly (and a signed zero, which mpmath does not have)
     if mp.isnan(value):
         return math.nan, 0.0
     if mp.isinf(value):
@@ -138,9 +152,13 @@ def split(value):
     return hi, lo
 
 
-def evaluate(f, x):
+def evaluate(name, direction, f, x):
     if math.isnan(x):
         return mp.nan
+    if math.isinf(x):
+        limits = LIMITS[name]
+        v = limits[(0 if x > 0 else 1) + (2 if direction == "bwd" else 0)]
+        return float(v) if isinstance(v, int) else v
     return f(mp.mpf(x))
 
 
@@ -150,7 +168,7 @@ def main():
         for x in inputs(1000 + i):
             for direction, f in (("fwd", fwd), ("bwd", bwd)):
                 try:
-                    y = evaluate(f, x)
+                    y = evaluate(name, direction, f, x)
                 except (ValueError, ZeroDivisionError, OverflowError):
                     continue
                 hi, lo = split(y)

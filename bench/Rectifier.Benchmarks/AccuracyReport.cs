@@ -28,8 +28,8 @@ public static class AccuracyReport
             double f32f = 0, f32b = 0;
             for (int i = 0; i < x.Length; i++)
             {
-                f32f = Math.Max(f32f, Accuracy.FloatUlps(y[i], c.Value(x[i])));
-                f32b = Math.Max(f32b, Accuracy.FloatUlps(gi[i], float.IsNaN(x[i]) ? double.NaN : c.Slope(x[i])));
+                f32f = Math.Max(f32f, Accuracy.FloatUlps(y[i], c.ValueAt(x[i])));
+                f32b = Math.Max(f32b, Accuracy.FloatUlps(gi[i], c.SlopeAt(x[i])));
             }
             double f64f = 0, f64b = 0;
             foreach (bool backward in new[] { false, true })
@@ -93,8 +93,8 @@ public static class AccuracyReport
             {
                 continue;
             }
-            f = Math.Max(f, Accuracy.HalfUlps(y[i], c.Value(xv)));
-            b = Math.Max(b, Accuracy.HalfUlps(gi[i], c.Slope(xv)));
+            f = Math.Max(f, Accuracy.HalfUlps(y[i], c.ValueAt(xv)));
+            b = Math.Max(b, Accuracy.HalfUlps(gi[i], c.SlopeAt(xv)));
         }
         return (f, b);
     }
@@ -154,7 +154,7 @@ public static class AccuracyReport
                         continue;
                     }
                     local.Count++;
-                    double e = Accuracy.FloatUlps(y[i], backward ? c.Slope(x[i]) : c.Value(x[i]));
+                    double e = Accuracy.FloatUlps(y[i], backward ? c.SlopeAt(x[i]) : c.ValueAt(x[i]));
                     if (e > local.Worst)
                     {
                         local = (e, x[i], local.Count);

@@ -61,12 +61,12 @@ public static class Accuracy
         return Math.Abs((y - hi) / ulp - lo / ulp);
     }
 
-    /// <summary>Every float input class SPEC.md names: special values, ±[1e−45, 1e−30], the neighbourhood of 0 and
+    /// <summary>Every float input class SPEC.md names: special values (±∞ and ±max among them), ±[1e−45, 1e−30], the neighbourhood of 0 and
     /// of each kink and threshold, the saturation tails, and 2^20 seeded random inputs over all exponents.</summary>
     public static float[] FloatInputs()
     {
         var xs = new List<float>(RandomCount + 4096);
-        xs.AddRange([0f, -0f, 1f, -1f, float.NaN, float.Epsilon, -float.Epsilon, float.MaxValue, float.MinValue,
+        xs.AddRange([0f, -0f, 1f, -1f, float.NaN, float.PositiveInfinity, float.NegativeInfinity, float.Epsilon, -float.Epsilon, float.MaxValue, float.MinValue,
             BitConverter.UInt32BitsToSingle(0x7FA00001), BitConverter.UInt32BitsToSingle(0x00400000), BitConverter.UInt32BitsToSingle(0x80400000),
             1.17549435e-38f, -1.17549435e-38f, 0.01f, -0.01f]);
         for (double m = 1e-45; m <= 1e-30; m *= 1.37)

@@ -10,6 +10,10 @@ public static class SmoothReference
 
     public static double Expm1(double x)
     {
+        if (x == 0)
+        {
+            return x; // keeps the sign of zero
+        }
         if (Math.Abs(x) < 0.5)
         {
             double term = x, sum = x;
@@ -108,6 +112,10 @@ public static class SmoothReference
 
     public static double GeluTanhDerivative(double x)
     {
+        if (Math.Abs(x) > 1e30)
+        {
+            return x > 0 ? 1 : 0; // x³ would overflow; the tails are exactly 1 and 0 in double
+        }
         double z = GeluTanhZ(x);
         return Sigmoid(2 * z) + 0.5 * x * Sech2(z) * GeluK * (1 + 3 * Kappa * x * x);
     }
