@@ -65,6 +65,35 @@ public static class PiecewiseCases
         return T.IsNaN(x) ? x : InShrinkBand(x, lambda) ? T.Zero : Numbers.FromDouble<T>(xv > l ? xv - l : xv + l);
     }
 
+    /// <summary>The case of any piecewise <see cref="Activation"/> value, built from its parameters: the direct library
+    /// call of its kind and the reference of SPEC.md with those parameters (never the Activation's own dispatch).</summary>
+    public static Case<T> For<T>(Activation a) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double p = a.First, q = a.Second;
+        string name = a.ToString();
+        return a.Kind switch
+        {
+            ActivationKind.Relu => Get<T>("relu"),
+            ActivationKind.Relu6 => Get<T>("relu6"),
+            ActivationKind.Hardtanh => new(name, (x, y) => Activations.Hardtanh(x, p, q, y), (x, g, d) => Activations.HardtanhBackward(x, g, p, q, d),
+                x => Clamp(x, p, q), (x, g) => ClampGrad(x, g, p, q)),
+            ActivationKind.Threshold => new(name, (x, y) => Activations.Threshold(x, p, q, y), (x, g, d) => Activations.ThresholdBackward(x, g, p, d),
+                x => Numbers.ToDouble(x) <= Bound<T>(p) ? T.CreateTruncating(q) : x, (x, g) => Numbers.ToDouble(x) <= Bound<T>(p) ? T.Zero : g),
+            ActivationKind.LeakyRelu => new(name, (x, y) => Activations.LeakyRelu(x, p, y), (x, g, d) => Activations.LeakyReluBackward(x, g, p, d),
+                x => Leaky(x, p), (x, g) => LeakyGrad(x, g, p)),
+            // The weight is a value of the element type, so the slope is that value.
+            ActivationKind.PRelu => new(name, (x, y) => Activations.PRelu(x, T.CreateTruncating(p), y), (x, g, d) => Activations.PReluBackward(x, g, T.CreateTruncating(p), d),
+                x => Leaky(x, Numbers.ToDouble(T.CreateTruncating(p))), (x, g) => LeakyGrad(x, g, Numbers.ToDouble(T.CreateTruncating(p)))),
+            ActivationKind.RRelu => new(name, (x, y) => Activations.RRelu(x, p, q, y), (x, g, d) => Activations.RReluBackward(x, g, p, q, d),
+                x => Leaky(x, (p + q) / 2), (x, g) => LeakyGrad(x, g, (p + q) / 2)),
+            ActivationKind.Hardshrink => new(name, (x, y) => Activations.Hardshrink(x, p, y), (x, g, d) => Activations.HardshrinkBackward(x, g, p, d),
+                x => InShrinkBand(x, p) ? T.Zero : x, (x, g) => InShrinkBand(x, p) ? T.Zero : g),
+            ActivationKind.Softshrink => new(name, (x, y) => Activations.Softshrink(x, p, y), (x, g, d) => Activations.SoftshrinkBackward(x, g, p, d),
+                x => Soft(x, p), (x, g) => InShrinkBand(x, p) ? T.Zero : g),
+            _ => throw new ArgumentException($"{a} is not piecewise-linear", nameof(a)),
+        };
+    }
+
     public static Case<T> Get<T>(string name) where T : unmanaged, IFloatingPointIeee754<T> => name switch
     {
         "hardshrink" => new(name, (x, y) => Activations.Hardshrink(x, y), (x, g, d) => Activations.HardshrinkBackward(x, g, d),
