@@ -317,7 +317,7 @@ internal static class ApplyCommand
             double[] gradWeight = new double[weights?.Length ?? 1];
             var gwPiece = new T[weights?.Length ?? 1];
 
-            using AtomicOutput output = AtomicOutput.Create(outPath, info.DataType, info.Shape, info.FortranOrder);
+            using AtomicOutput output = AtomicOutput.Create(outPath, info.DataType, info.Shape, info.FortranOrder, ctx.AllowUnnamedOutput);
             string verb = g is null ? spec.Name : spec.Name + " backward";
             ctx.WithProgress(verb, info.Count, info.Count * info.ItemSize * (g is null ? 2 : 3), progress =>
                 Pipeline.Run(pieces,
@@ -418,7 +418,7 @@ internal static class ApplyCommand
             if (gradWeightPath is not null)
             {
                 T[] dw = [.. gradWeight.Select(T.CreateTruncating)];
-                using AtomicOutput gw = AtomicOutput.Create(gradWeightPath, Npy.DataTypeOf<T>(), [dw.Length], false);
+                using AtomicOutput gw = AtomicOutput.Create(gradWeightPath, Npy.DataTypeOf<T>(), [dw.Length], false, ctx.AllowUnnamedOutput);
                 gw.Writer.Write<T>(0, dw);
                 gw.Commit();
                 ctx.Console.WriteLine($"wrote {gradWeightPath}: dL/dw, {dw.Length} weight(s)");

@@ -27,6 +27,10 @@ internal static class CliApp
     public const string Name = "rectifier";
 
     public static int Run(string[] args, IAnsiConsole console, TextWriter error, bool showProgress = false, CancellationToken cancel = default, Func<int>? interruptedExitCode = null)
+        => Run(args, console, error, new RunContext(console, error, showProgress, cancel, interruptedExitCode));
+
+    /// <summary>Runs the command with a context of the host's making (the tests' piece hook and output mode).</summary>
+    internal static int Run(string[] args, IAnsiConsole console, TextWriter error, RunContext context)
     {
         // Every number read or written means the same whatever LANG/LC_ALL say (options, tables, JSON, messages),
         // and the parser's own messages are in one language.
@@ -35,7 +39,7 @@ internal static class CliApp
         CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
         try
         {
-            return RunInvariant(args, console, error, new RunContext(console, error, showProgress, cancel, interruptedExitCode));
+            return RunInvariant(args, console, error, context);
         }
         finally
         {

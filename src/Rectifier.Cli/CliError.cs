@@ -54,13 +54,22 @@ internal sealed class RunContext(IAnsiConsole console, TextWriter error, bool sh
     /// <summary>The exit code of a run stopped through <see cref="Cancel"/>: 130 (SIGINT) or 143 (SIGTERM).</summary>
     public int InterruptedExitCode => interruptedExitCode?.Invoke() ?? ExitCodes.Interrupted;
 
+    /// <summary>Called after each piece of a streamed command with the elements done so far; an in-process host
+    /// (the tests) stops or disturbs a run at a chosen piece through it, without any timing.</summary>
+    public Action<long>? PieceDone { get; init; }
+
+    /// <summary>Whether outputs may be unnamed files until committed (O_TMPFILE); false gives the named partial
+    /// file that other file systems get, so both ways of abandoning an output can be tested on one machine.</summary>
+    public bool AllowUnnamedOutput { get; init; } = true;
+
     /// <summary>Runs <paramref name="work"/>, with a progress bar on stderr when it is a terminal and the work moves
     /// at least 64 MiB; <paramref name="work"/> reports how many of <paramref name="total"/> units are done.</summary>
     public void WithProgress(string description, long total, long bytes, Action<Action<long>?> work)
     {
+        Action<long>? pieceDone = PieceDone;
         if (!ShowProgress || bytes < 64L << 20)
         {
-            work(null);
+            work(pieceDone);
             return;
         }
         var errConsole = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(System.Console.Error) });
@@ -72,7 +81,11 @@ internal sealed class RunContext(IAnsiConsole console, TextWriter error, bool sh
                 var task = ctx.AddTask(description, maxValue: Math.Max(1, total));
                 double scale = total == 0 ? 1 : (double)bytes / total;
                 task.MaxValue = bytes;
-                work(done => task.Value = done * scale);
+                work(done =>
+                {
+                    task.Value = done * scale;
+                    pieceDone?.Invoke(done);
+                });
                 task.Value = task.MaxValue;
             });
     }
