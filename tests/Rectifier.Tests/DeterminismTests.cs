@@ -121,6 +121,34 @@ public sealed class DeterminismTests
         PReluWeightGradient<Half>();
     }
 
+    /// <summary>The same through tensor views: a channels-last view of a [C, N] buffer read transposed, which the
+    /// library stages into a dense copy before the same reduction.</summary>
+    [Fact]
+    public void PRelu_weight_gradient_over_a_transposed_view_keeps_its_bits_on_any_thread_count()
+    {
+        ViewWeightGradient<float>();
+        ViewWeightGradient<double>();
+    }
+
+    private static void ViewWeightGradient<T>() where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int rows = 6151, channels = 40;
+        T[] xs = Inexact<T>(rows * channels, 11), gs = Inexact<T>(rows * channels, 12), w = Inexact<T>(channels, 13);
+        (T[] dx, T[] dw) Run()
+        {
+            // [rows, channels] views of buffers stored [channels, rows].
+            var x = new System.Numerics.Tensors.ReadOnlyTensorSpan<T>(xs, 0, [rows, channels], [1, rows]);
+            var g = new System.Numerics.Tensors.ReadOnlyTensorSpan<T>(gs, 0, [rows, channels], [1, rows]);
+            T[] dx = new T[rows * channels], dw = new T[channels];
+            Activations.PReluBackward<T>(x, g, w, new System.Numerics.Tensors.TensorSpan<T>(dx, [rows, channels]), dw, channelAxis: 1);
+            return (dx, dw);
+        }
+        var one = OnOneThread(Run);
+        var all = OnAllThreads(Run);
+        AssertSameBits(one.dw, all.dw, $"prelu dW<{typeof(T).Name}> over a transposed view");
+        AssertSameBits(one.dx, all.dx, $"prelu dx<{typeof(T).Name}> over a transposed view");
+    }
+
     private static void FusedBiasGradient<T>(Activation activation) where T : unmanaged, IFloatingPointIeee754<T>
     {
         foreach ((nint[] shape, int axis) in Layouts())

@@ -171,30 +171,35 @@ public sealed class DispatchTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Ids))]
-    public void The_command_applies_the_function_and_options_it_is_given(string id)
+    public void Rectifier_apply_computes_the_function_and_options_it_is_given(string id)
     {
-        Command<float>(id, "f4");
-        Command<double>(id, "f8");
+        Command<float>(id, "f4", backward: false);
+        Command<double>(id, "f8", backward: false);
     }
 
-    private void Command<T>(string id, string descr) where T : unmanaged, IFloatingPointIeee754<T>
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public void Rectifier_grad_differentiates_the_function_and_options_it_is_given(string id)
+    {
+        Command<float>(id, "f4", backward: true);
+        Command<double>(id, "f8", backward: true);
+    }
+
+    private void Command<T>(string id, string descr, bool backward) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var row = Rows.Single(r => r.Id == id);
         (T[] x, T[] g) = Data<T>(id.Length + 100);
-        string xPath = Path.Combine(_dir, $"x.{descr}.npy"), gPath = Path.Combine(_dir, $"g.{descr}.npy");
-        string yPath = Path.Combine(_dir, $"y.{descr}.npy"), dPath = Path.Combine(_dir, $"d.{descr}.npy");
+        string xPath = Path.Combine(_dir, $"x.{descr}.npy"), gPath = Path.Combine(_dir, $"g.{descr}.npy"), outPath = Path.Combine(_dir, $"out.{descr}.npy");
         Npy.WriteAll<T>(xPath, x, Shape);
         Npy.WriteAll<T>(gPath, g, Shape);
-        var apply = CliTests.Run(["apply", row.Function, xPath, yPath, .. row.Options]);
-        Assert.True(apply.Code == 0, $"apply {row.Function} {string.Join(' ', row.Options)}: exit {apply.Code}: {apply.Err}");
-        var grad = CliTests.Run(["grad", row.Function, xPath, gPath, dPath, .. row.Options]);
-        Assert.True(grad.Code == 0, $"grad {row.Function} {string.Join(' ', row.Options)}: exit {grad.Code}: {grad.Err}");
+        string[] args = backward ? ["grad", row.Function, xPath, gPath, outPath, .. row.Options] : ["apply", row.Function, xPath, outPath, .. row.Options];
+        var run = CliTests.Run(args);
+        Assert.True(run.Code == 0, $"{string.Join(' ', args[..2])} {string.Join(' ', row.Options)}: exit {run.Code}: {run.Err}");
 
         int n = x.Length;
         T[] y = new T[n], dx = new T[n];
         Direct(id, x, g, y, dx);
-        T[] cy = Npy.ReadAll<T>(yPath, out _), cdx = Npy.ReadAll<T>(dPath, out _);
-        Harness.AssertElements<T>(cy, i => y[i], $"rectifier apply {row.Function} {string.Join(' ', row.Options)} ({descr})");
-        Harness.AssertElements<T>(cdx, i => dx[i], $"rectifier grad {row.Function} {string.Join(' ', row.Options)} ({descr})");
+        T[] expected = backward ? dx : y, got = Npy.ReadAll<T>(outPath, out _);
+        Harness.AssertElements<T>(got, i => expected[i], $"rectifier {args[0]} {row.Function} {string.Join(' ', row.Options)} ({descr})");
     }
 }
