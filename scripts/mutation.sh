@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Mutation testing with Stryker.NET (a local tool: .config/dotnet-tools.json) over the library's Operators, Kernels
+# and Math folders and the activation list, and over the command's option handling. Not part of CI: a full run takes
+# hours on two cores (docs/TESTING.md has the last run's scores and what was done about each survivor).
+#
+#   bash scripts/mutation.sh [library|cli|PATTERN...]      # default: library and cli
+#
+# Each target runs in a clean copy of the working tree (so the build outputs here are not touched) and leaves its
+# reports under artifacts/mutation/<target>/ (mutation-report.html, mutation-report.json, and the log).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=(library cli)
+dotnet tool restore > /dev/null
+
+run() {
+  local name=$1 project=$2
+  shift 2
+  local work out
+  work=$(mktemp -d)
+  out="$root/artifacts/mutation/$name"
+  rm -rf "$out" && mkdir -p "$out"
+  git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -xf - -C "$work"
+  local mutate=()
+  for m in "$@"; do mutate+=(--mutate "$m"); done
+  echo "=== mutation: $name (${*})"
+  local start=$SECONDS
+  (cd "$work/tests/Mutation" && dotnet tool restore > /dev/null &&
+    dotnet stryker --config-file stryker-config.json --project "$project" "${mutate[@]}" --output "$out" 2>&1 | tee "$out/stryker.log" | grep -E "score|Killed|Survived|Timeout|No coverage|Ignored|error" || true)
+  echo "$name: $((SECONDS - start)) s"
+  rm -rf "$work"
+}
+
+for t in "${targets[@]}"; do
+  case $t in
+    library) run library Rectifier.csproj "**/Operators/**/*.cs" "**/Kernels/**/*.cs" "**/Math/**/*.cs" "**/Activation.cs" ;;
+    cli) run cli Rectifier.Cli.csproj "**/CliOptions.cs" "**/Functions.cs" ;;
+    *) run "$(echo "$t" | tr -c 'A-Za-z0-9\n' '-')" Rectifier.csproj "$t" ;;
+  esac
+done
