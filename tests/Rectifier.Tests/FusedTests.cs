@@ -111,6 +111,33 @@ public abstract class FusedTests<T> where T : unmanaged, IFloatingPointIeee754<T
         Assert.Equal(b1.Select(v => double.CreateTruncating(v)), b3.Select(v => double.CreateTruncating(v)));
     }
 
+    /// <summary>On data whose sums are inexact, dBias has the same bits on one thread and on every core, on both of
+    /// the backward's paths (long channel runs, and channels last): the parts a call is cut into depend on the
+    /// degree of parallelism whether or not the pool is free, so a sum whose order follows the parts shows here.</summary>
+    [Fact]
+    public void The_bias_gradient_on_inexact_data_keeps_its_bits_on_one_thread_and_every_core()
+    {
+        foreach ((nint[] shape, int axis) in new (nint[], int)[] { ([12, 3, 20_011], 1), ([20_011, 12], -1) })
+        {
+            int n = (int)(shape[0] * shape[1] * (shape.Length > 2 ? shape[2] : 1)), channels = (int)shape[axis < 0 ? shape.Length + axis : axis];
+            T[] x = DeterminismTests.Inexact<T>(n, 21), g = DeterminismTests.Inexact<T>(n, 22), bias = DeterminismTests.Inexact<T>(channels, 23);
+            foreach (Activation a in new[] { Activation.Relu(), Activation.LeakyRelu(0.3), Activation.Silu() })
+            {
+                T[] dx1 = new T[n], db1 = new T[channels], dxn = new T[n], dbn = new T[channels];
+                using (Parallelism.Scope(1))
+                {
+                    Fused.BiasActivationBackward<T>(x, shape, bias, g, a, dx1, db1, axis);
+                }
+                using (Parallelism.Scope(Math.Max(2, Environment.ProcessorCount)))
+                {
+                    Fused.BiasActivationBackward<T>(x, shape, bias, g, a, dxn, dbn, axis);
+                }
+                Harness.AssertElements<T>(dbn, i => db1[i], $"{a} dBias [{string.Join(", ", shape)}] axis {axis}, every core against one");
+                Harness.AssertElements<T>(dxn, i => dx1[i], $"{a} dx [{string.Join(", ", shape)}] axis {axis}, every core against one");
+            }
+        }
+    }
+
     [Fact]
     public void Invalid_shapes_axes_and_bias_lengths_throw_clear_errors()
     {
