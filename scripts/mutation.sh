@@ -3,7 +3,7 @@
 # and Math folders and the activation list, and over the command's option handling. Not part of CI: a full run takes
 # hours on two cores (docs/TESTING.md has the last run's scores and what was done about each survivor).
 #
-#   bash scripts/mutation.sh [library|operators|math|kernels|activation|cli|PATTERN...]   # default: library and cli
+#   bash scripts/mutation.sh [library|operators|math|kernels|activation|piecewise|cli|PATTERN...]   # default: library and cli
 #
 # Each target runs in a clean copy of the working tree (so the build outputs here are not touched) and leaves its
 # reports under artifacts/mutation/<target>/ (mutation-report.html, mutation-report.json, and the log).
@@ -27,14 +27,18 @@ run() {
   # Stryker places every mutant of the project in the compiled code, filtered or not, which slows the whole suite
   # several times over; a file outside the target is marked off with Stryker's own comment so that none is placed.
   python3 - "$work" "$project" "$@" <<'PY'
-import fnmatch, pathlib, sys
+import pathlib, re, sys
 work, project, patterns = pathlib.Path(sys.argv[1]), sys.argv[2], sys.argv[3:]
 src = next(p.parent for p in work.glob("src/*/" + project))
+def regex(glob):  # Stryker's globs: **/ any folders (or none), * within a name
+    return re.compile("".join("(?:.*/)?" if part == "**/" else "[^/]*" if part == "*" else re.escape(part)
+                              for part in re.split(r"(\*\*/|\*)", glob)) + "$")
+targets = [regex(p if p.startswith("**/") else "**/" + p) for p in patterns]
 for f in src.rglob("*.cs"):
-    rel = "/" + f.relative_to(src).as_posix()
-    if "/obj/" in rel or "/bin/" in rel:
+    rel = f.relative_to(src).as_posix()
+    if rel.startswith(("obj/", "bin/")):
         continue
-    if not any(fnmatch.fnmatch(rel, pat.replace("**/", "*/")) or fnmatch.fnmatch(rel, pat) for pat in patterns):
+    if not any(t.match(rel) for t in targets):
         f.write_text("// Stryker disable all\n" + f.read_text())
 PY
   echo "=== mutation: $name (${*})"
@@ -53,6 +57,8 @@ for t in "${targets[@]}"; do
              run activation Rectifier.csproj "**/Activation.cs" ;;
     operators|math|kernels) run "$t" Rectifier.csproj "**/${t^}/**/*.cs" ;;
     activation) run activation Rectifier.csproj "**/Activation.cs" ;;
+    piecewise) run piecewise Rectifier.csproj "**/Operators/Relu.cs" "**/Operators/LeakyRelu.cs" "**/Operators/Hardtanh.cs" \
+                 "**/Operators/Threshold.cs" "**/Operators/Shrink.cs" "**/Operators/Piecewise.cs" ;;
     cli) run cli Rectifier.Cli.csproj "**/CliOptions.cs" "**/Functions.cs" ;;
     *) run "$(basename "$t" .cs | tr -c 'A-Za-z0-9\n' '-')" Rectifier.csproj "$t" ;;
   esac
