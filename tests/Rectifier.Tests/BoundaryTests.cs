@@ -17,6 +17,8 @@ public sealed class BoundaryTests
         (Activation.Hardtanh(-0.3, 0.7), [-0.3, 0.7]),
         (Activation.Hardtanh(-1.1, 2.9), [-1.1, 2.9]),
         (Activation.Hardtanh(0.1, 0.1), [0.1]),
+        (Activation.Hardtanh(-1, 0), [-1, 0]),
+        (Activation.Hardtanh(0, 2.5), [0, 2.5]),
         (Activation.Threshold(0.1, -0.7), [0.1]),
         (Activation.Threshold(-0.3, 0.2), [-0.3]),
         (Activation.Threshold(2.5, 2.5), [2.5]),
@@ -40,6 +42,10 @@ public sealed class BoundaryTests
         {
             T v = T.CreateTruncating(b);
             list.AddRange([v, T.BitIncrement(v), T.BitDecrement(v), T.BitIncrement(T.BitIncrement(v)), T.BitDecrement(T.BitDecrement(v))]);
+            if (b == 0)
+            {
+                list.Add(T.NegativeZero); // on a bound of 0, −0 is inside and must come out as −0
+            }
         }
         return [.. list];
     }

@@ -165,6 +165,34 @@ public sealed class DispatchTests : IDisposable
                 Fused.BiasActivationBackward<T>(x, Shape, bias, g, a, dxf, db, 1);
                 Harness.AssertElements<T>(yf, i => y[i], $"fused {a}<{typeof(T).Name}> forward");
                 Harness.AssertElements<T>(dxf, i => dx[i], $"fused {a}<{typeof(T).Name}> backward");
+
+                // The same data as [2, 3, 350] channels: runs of 350 take the one-pass fused kernels.
+                nint[] runs = [2, 3, 350];
+                T[] runBias = [T.NegativeZero, T.NegativeZero, T.NegativeZero];
+                Fused.BiasActivation<T>(x, runs, runBias, a, yf, 1);
+                Fused.BiasActivationBackward<T>(x, runs, runBias, g, a, dxf, new T[3], 1);
+                Harness.AssertElements<T>(yf, i => y[i], $"fused {a}<{typeof(T).Name}> forward along channel runs");
+                Harness.AssertElements<T>(dxf, i => dx[i], $"fused {a}<{typeof(T).Name}> backward along channel runs");
+            }
+
+            // The forward that counts: y as the direct call, and counts of y > 0.25 per unit from a loop here, with the
+            // units last ([30, 70]) and along runs ([2, 3, 350] on axis 1).
+            foreach ((nint[] shape, int axis, Func<int, int> unit) in new (nint[], int, Func<int, int>)[] { (Shape, 1, i => i % 70), ([2, 3, 350], 1, i => i / 350 % 3) })
+            {
+                int units = (int)shape[axis];
+                var monitor = new Rectifier.Diagnostics.DeadUnitMonitor(units, 0.25);
+                T[] ym = new T[n];
+                monitor.ObserveForward<T>(x, shape, a, axis, ym);
+                Harness.AssertElements<T>(ym, i => y[i], $"{a}<{typeof(T).Name}> ObserveForward [{string.Join(", ", shape)}]");
+                var counts = new long[units];
+                for (int i = 0; i < n; i++)
+                {
+                    if (Numbers.ToDouble(y[i]) > Numbers.ToDouble(T.CreateTruncating(0.25)))
+                    {
+                        counts[unit(i)]++;
+                    }
+                }
+                Assert.Equal(counts, monitor.ActiveCounts.ToArray());
             }
         }
     }
