@@ -39,6 +39,7 @@ public sealed class DispatchTests : IDisposable
         ("tanh", Activation.Tanh(), "tanh", []),
         ("hardshrink 0.3", Activation.Hardshrink(0.3), "hardshrink", ["--lambd", "0.3"]),
         ("softshrink 0.7", Activation.Softshrink(0.7), "softshrink", ["--lambd", "0.7"]),
+        ("softshrink inf", Activation.Softshrink(double.PositiveInfinity), "softshrink", ["--lambd", "inf"]),
         ("softsign", Activation.Softsign(), "softsign", []),
         ("tanhshrink", Activation.Tanhshrink(), "tanhshrink", []),
         ("logsigmoid", Activation.LogSigmoid(), "logsigmoid", []),
@@ -75,6 +76,7 @@ public sealed class DispatchTests : IDisposable
             case "tanh": Activations.Tanh<T>(x, y); Activations.TanhBackward<T>(x, g, dx); break;
             case "hardshrink 0.3": Activations.Hardshrink<T>(x, 0.3, y); Activations.HardshrinkBackward<T>(x, g, 0.3, dx); break;
             case "softshrink 0.7": Activations.Softshrink<T>(x, 0.7, y); Activations.SoftshrinkBackward<T>(x, g, 0.7, dx); break;
+            case "softshrink inf": Activations.Softshrink<T>(x, double.PositiveInfinity, y); Activations.SoftshrinkBackward<T>(x, g, double.PositiveInfinity, dx); break;
             case "softsign": Activations.Softsign<T>(x, y); Activations.SoftsignBackward<T>(x, g, dx); break;
             case "tanhshrink": Activations.Tanhshrink<T>(x, y); Activations.TanhshrinkBackward<T>(x, g, dx); break;
             case "logsigmoid": Activations.LogSigmoid<T>(x, y); Activations.LogSigmoidBackward<T>(x, g, dx); break;
