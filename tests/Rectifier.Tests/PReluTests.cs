@@ -138,6 +138,40 @@ public abstract class PReluTests<T> where T : unmanaged, IFloatingPointIeee754<T
         }
     }
 
+    /// <summary>A quiet NaN of T whose payload's low bits are <paramref name="tag"/>.</summary>
+    private static T TaggedNaN(int tag, bool negative)
+    {
+        T v = typeof(T) == typeof(double) ? (T)(object)BitConverter.UInt64BitsToDouble(0x7FF8000000000000UL | (uint)tag)
+            : typeof(T) == typeof(float) ? (T)(object)BitConverter.UInt32BitsToSingle(0x7FC00000U | (uint)tag)
+            : (T)(object)BitConverter.UInt16BitsToHalf((ushort)(0x7E00 | (tag & 0x1FF)));
+        return negative ? -v : v;
+    }
+
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public void A_NaN_input_keeps_its_own_bits_even_where_its_weight_is_NaN(int[] dims, int axis)
+    {
+        nint[] shape = [.. dims.Select(d => (nint)d)];
+        int n = dims.Aggregate(1, (a, b) => a * b);
+        int channels = dims[axis < 0 ? dims.Length + axis : axis];
+        T[] x = Grid(n, 31);
+        for (int i = 0; i < n; i += 3)
+        {
+            x[i] = TaggedNaN(1 + i % 200, negative: i % 2 == 0);
+        }
+        T[] weights = [.. Enumerable.Range(0, channels).Select(c => c % 2 == 0 ? TaggedNaN(0x1FF, negative: false) : T.CreateTruncating(0.25))];
+        foreach (T[] w in new[] { weights, [TaggedNaN(0x1FF, negative: true)] })
+        {
+            var y = new T[n];
+            Activations.PRelu<T>(x, shape, w, y, w.Length == 1 ? 1 : axis);
+            for (int i = 0; i < n; i += 3)
+            {
+                Assert.True(Numbers.Bits(x[i]) == Numbers.Bits(y[i]),
+                    $"{w.Length} weights, element {i}: {Numbers.Show(y[i])}, the input was {Numbers.Show(x[i])}");
+            }
+        }
+    }
+
     [Fact]
     public void A_rank_1_input_takes_exactly_one_weight()
     {

@@ -139,11 +139,15 @@ public sealed class TensorTests
     /// through with its bits (SPEC.md); a NaN the library generates or picks between two operands (a backward at NaN,
     /// a softmax row or a sum holding one) has no specified payload or sign, so there any NaN matches any NaN.</summary>
     private static void AssertSame<T>(T[] expected, T[] actual, string what, bool exactNaN = false) where T : IFloatingPointIeee754<T>
+        => AssertSame(expected, actual, what, _ => exactNaN);
+
+    /// <summary>Bitwise equality where <paramref name="exactAt"/> says so, any NaN for any NaN elsewhere.</summary>
+    private static void AssertSame<T>(T[] expected, T[] actual, string what, Func<int, bool> exactAt) where T : IFloatingPointIeee754<T>
     {
         Assert.Equal(expected.Length, actual.Length);
         for (int i = 0; i < expected.Length; i++)
         {
-            if (exactNaN ? Numbers.Bits(expected[i]) != Numbers.Bits(actual[i]) : !Numbers.Same(expected[i], actual[i]))
+            if (exactAt(i) ? Numbers.Bits(expected[i]) != Numbers.Bits(actual[i]) : !Numbers.Same(expected[i], actual[i]))
             {
                 Assert.Fail($"{what}: element {i} is {Numbers.Show(actual[i])}, the span form gives {Numbers.Show(expected[i])}");
             }
@@ -369,7 +373,10 @@ public sealed class TensorTests
                 double[] expected = new double[x.Length], actual = new double[x.Length];
                 Fused.BiasActivation<double>(x, view.Lengths, bias, activation, expected);
                 Fused.BiasActivation(view.Read(buffer), bias, activation, new TensorSpan<double>(actual, view.Lengths));
-                AssertSame(expected, actual, $"bias + {activation} over {view}", exactNaN: true);
+                // x + bias of two NaNs may give either payload (the JIT may order the operands either way), so an
+                // element's NaN bits are checked only where its channel's bias is not NaN.
+                nint inner = view.Lengths.Skip(2).Aggregate((nint)1, (a, b) => a * b);
+                AssertSame(expected, actual, $"bias + {activation} over {view}", i => !double.IsNaN(bias[(int)(i / inner % channels)]));
 
                 double[] expectedDb = new double[channels], actualDb = new double[channels];
                 Fused.BiasActivationBackward<double>(x, view.Lengths, bias, g, activation, expected, expectedDb);
