@@ -13,6 +13,7 @@ using Rectifier.Benchmarks;
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- mask [--quick]               1-bit-mask forward/backward, f32 64M
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- fused [--quick]              fused bias + activation vs separate passes
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- monitor [--quick]            dead-unit monitor vs relu forward, f32
+//   dotnet run -c Release --project bench/Rectifier.Benchmarks -- gemm [--quick]               the trainer's float32 matrix products, GFLOP/s
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- tensor [--quick]             activations over strided tensor views vs dense, f32 1M
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- monitor-micro                the monitor's kernels on cache-resident data
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- thresholds                   parallel / non-temporal sweeps
@@ -34,6 +35,7 @@ string result = mode switch
     "mask" => header + MaskSuite.Run(quick ? 1 << 24 : 1 << 26, quick),
     "fused" => header + FusedSuite.Run(quick),
     "monitor" => header + MonitorSuite.Run(quick),
+    "gemm" => header + GemmSuite.Run(quick),
     "tensor" => header + TensorSuite.Run(quick),
     "monitor-micro" => header + MonitorMicro.Run(),
     "thresholds" => header + Thresholds.Run(),

@@ -8,9 +8,28 @@ internal static class Plots
 {
     public const int Width = 900, Height = 560;
 
+    /// <summary>The data set's name without its description ("Fashion-MNIST", "UCI optical digits"), for titles.</summary>
+    private static string Short(string dataName)
+    {
+        int cut = dataName.IndexOf(" (", StringComparison.Ordinal);
+        return cut > 0 ? dataName[..cut] : dataName;
+    }
+
+    /// <summary>One tick per whole number on the x axis (epochs, depths).</summary>
+    private static void WholeTicks(ScottPlot.Plot plot) => plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
+
+    /// <summary>Loss and accuracy curves, mean over seeds, one line per activation; with several depths, those of the
+    /// deepest network.</summary>
     public static void Convergence(string folder, List<RunResult> runs, string dataName)
     {
         Directory.CreateDirectory(folder);
+        dataName = Short(dataName);
+        int deepest = runs.Max(r => r.Depth);
+        if (runs.Any(r => r.Depth != deepest))
+        {
+            runs = [.. runs.Where(r => r.Depth == deepest)];
+            dataName += $", {deepest} hidden layers";
+        }
         var loss = new ScottPlot.Plot();
         var accuracy = new ScottPlot.Plot();
         foreach (var group in runs.GroupBy(r => r.Activation.ToString()))
@@ -27,18 +46,21 @@ internal static class Plots
         loss.XLabel("epoch");
         loss.YLabel("cross-entropy");
         loss.Axes.SetLimitsY(0, Math.Min(3, runs.Max(r => r.Epochs[0].Loss) * 1.1));
-        loss.ShowLegend();
+        WholeTicks(loss);
+        loss.ShowLegend(ScottPlot.Alignment.UpperRight);
         loss.SavePng(Path.Combine(folder, "convergence-loss.png"), Width, Height);
         accuracy.Title($"Training accuracy (mean over seeds), {dataName}");
         accuracy.XLabel("epoch");
         accuracy.YLabel("accuracy");
-        accuracy.ShowLegend();
+        WholeTicks(accuracy);
+        accuracy.ShowLegend(ScottPlot.Alignment.LowerRight);
         accuracy.SavePng(Path.Combine(folder, "convergence-accuracy.png"), Width, Height);
     }
 
     public static void Dying(string folder, List<RunResult> runs, int[] hidden, string dataName)
     {
         Directory.CreateDirectory(folder);
+        dataName = Short(dataName);
         foreach (var byRate in runs.GroupBy(r => r.LearningRate))
         {
             var plot = new ScottPlot.Plot();
@@ -54,9 +76,68 @@ internal static class Plots
             plot.XLabel("epoch");
             plot.YLabel("fraction of hidden units dead");
             plot.Axes.SetLimitsY(0, 1);
+            WholeTicks(plot);
             plot.ShowLegend();
             plot.SavePng(Path.Combine(folder, $"dying-lr{byRate.Key.ToString(System.Globalization.CultureInfo.InvariantCulture)}.png"), Width, Height);
         }
+    }
+
+    /// <summary>Epochs to the target training accuracy against depth, one line per activation: the mean over the seeds
+    /// that reached it, error bars of one standard deviation; a run that never reached it counts as the epoch after
+    /// the last (drawn as a hollow marker at that height).</summary>
+    public static void Depths(string folder, List<RunResult> runs, string dataName, double target, int epochs)
+    {
+        Directory.CreateDirectory(folder);
+        dataName = Short(dataName);
+        var plot = new ScottPlot.Plot();
+        int colour = 0;
+        foreach (var group in runs.GroupBy(r => r.Activation.ToString()))
+        {
+            var byDepth = group.GroupBy(r => r.Depth).OrderBy(g => g.Key).ToList();
+            double[] x = [.. byDepth.Select(g => (double)g.Key)];
+            double[] mean = new double[x.Length], std = new double[x.Length];
+            for (int i = 0; i < byDepth.Count; i++)
+            {
+                (mean[i], std[i]) = Experiments.MeanStd(byDepth[i].Select(r => (double)(r.EpochToTarget ?? epochs + 1)));
+            }
+            ScottPlot.Color color = plot.Add.Palette.GetColor(colour++);
+            var line = plot.Add.Scatter(x, mean, color);
+            line.LegendText = group.Key;
+            var bars = plot.Add.ErrorBar(x, mean, std);
+            bars.Color = color;
+        }
+        plot.Add.HorizontalLine(epochs + 1, 1, ScottPlot.Colors.Gray.WithAlpha(0.6), ScottPlot.LinePattern.Dashed);
+        plot.Title($"Epochs to {target * 100:F0}% training accuracy against depth, {dataName}");
+        plot.XLabel("hidden layers");
+        plot.YLabel($"epochs (mean ± std over seeds; {epochs + 1} = not reached)");
+        plot.Axes.SetLimitsY(0, epochs + 1.5);
+        WholeTicks(plot);
+        plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
+        plot.SavePng(Path.Combine(folder, "convergence-depth.png"), Width, Height);
+    }
+
+    /// <summary>The fraction of hidden units dead at the end of training against the learning rate (log axis), one line
+    /// per activation, mean over seeds.</summary>
+    public static void DeadAgainstRate(string folder, List<RunResult> runs, int[] hidden, string dataName)
+    {
+        Directory.CreateDirectory(folder);
+        dataName = Short(dataName);
+        var plot = new ScottPlot.Plot();
+        foreach (var group in runs.GroupBy(r => r.Activation.ToString()))
+        {
+            // diverged runs (non-finite loss) are left out; a rate where every run diverged has no point
+            var byRate = group.Where(r => !r.Diverged).GroupBy(r => r.LearningRate).OrderBy(g => g.Key).ToList();
+            double[] x = [.. byRate.Select(g => Math.Log10(g.Key))];
+            double[] dead = [.. byRate.Select(g => g.Average(r => r.Epochs[^1].DeadFraction.Select((f, l) => f * hidden[l]).Sum() / hidden.Sum()))];
+            plot.Add.Scatter(x, dead).LegendText = group.Key;
+        }
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => Math.Pow(10, v).ToString("G3", System.Globalization.CultureInfo.InvariantCulture) };
+        plot.Title($"Dead hidden units at the end against the learning rate, {dataName}");
+        plot.XLabel("learning rate (log scale)");
+        plot.YLabel("fraction of hidden units dead (diverged runs left out)");
+        plot.Axes.SetLimitsY(0, 1);
+        plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
+        plot.SavePng(Path.Combine(folder, "dying-by-rate.png"), Width, Height);
     }
 
     /// <summary>The image size of <c>rectifier plot</c>: the given width and height, or one panel (two side by side

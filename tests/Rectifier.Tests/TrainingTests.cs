@@ -1,3 +1,4 @@
+using System.Numerics;
 using Rectifier.Training;
 
 namespace Rectifier.Tests;
@@ -7,53 +8,104 @@ namespace Rectifier.Tests;
 /// plots.</summary>
 public sealed class TrainingTests
 {
-    [Fact]
-    public void Matrix_products_match_a_plain_triple_loop()
+    /// <summary>The three products against a triple loop in double (an exact sum would differ by at most k rounding
+    /// errors of the element type, each bounded by ε·Σ|a·b|), over sizes that hit every kernel and tail.</summary>
+    private static void CheckProducts<T>(int n, int k, int m, int seed) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var rng = new Random(1);
-        const int n = 7, k = 5, m = 9;
-        double[] a = [.. Enumerable.Range(0, n * k).Select(_ => rng.NextDouble() - 0.5)];
-        double[] b = [.. Enumerable.Range(0, k * m).Select(_ => rng.NextDouble() - 0.5)];
-        double[] bn = [.. Enumerable.Range(0, n * m).Select(_ => rng.NextDouble() - 0.5)];
-        var c = new double[n * m];
-        Matrix.Multiply(a, b, c, n, k, m);
-        var ct = new double[k * m];
-        Matrix.MultiplyTransposedLeft(a, bn, ct, n, k, m);
-        var cr = new double[n * k];
-        Matrix.MultiplyTransposedRight(bn, b, cr, n, m, k);
+        var rng = new Random(seed);
+        T[] Make(int count) => [.. Enumerable.Range(0, count).Select(_ => T.CreateTruncating(rng.NextDouble() - 0.5))];
+        T[] a = Make(n * k), b = Make(k * m), bn = Make(n * m);
+        var c = new T[n * m];
+        Matrix.Multiply<T>(a, b, c, n, k, m);
+        var ct = new T[k * m];
+        Matrix.MultiplyTransposedLeft<T>(a, bn, ct, n, k, m);
+        var cr = new T[n * k];
+        Matrix.MultiplyTransposedRight<T>(bn, b, cr, n, m, k, new T[k * m]);
+        double eps = typeof(T) == typeof(float) ? Math.ScaleB(1.0, -24) : Math.ScaleB(1.0, -53);
+        void Near(Func<int, double> term, int length, T actual, string what)
+        {
+            double sum = 0, magnitude = 0;
+            for (int t = 0; t < length; t++)
+            {
+                sum += term(t);
+                magnitude += Math.Abs(term(t));
+            }
+            double got = double.CreateTruncating(actual);
+            Assert.True(Math.Abs(got - sum) <= 2 * (length + 1) * eps * magnitude + 1e-300, $"{typeof(T).Name} {n}×{k}×{m} {what}: {got}, the sum is {sum}");
+        }
+        double D(T v) => double.CreateTruncating(v);
         for (int i = 0; i < n; i++)
         {
             for (int j = 0; j < m; j++)
             {
-                double s = 0;
-                for (int p = 0; p < k; p++)
-                {
-                    s += a[i * k + p] * b[p * m + j];
-                }
-                Assert.Equal(s, c[i * m + j], 12);
+                Near(p => D(a[i * k + p]) * D(b[p * m + j]), k, c[i * m + j], $"a·b [{i}, {j}]");
             }
             for (int p = 0; p < k; p++)
             {
-                double s = 0;
-                for (int j = 0; j < m; j++)
-                {
-                    s += bn[i * m + j] * b[p * m + j];
-                }
-                Assert.Equal(s, cr[i * k + p], 12);
+                Near(j => D(bn[i * m + j]) * D(b[p * m + j]), m, cr[i * k + p], $"a·bᵀ [{i}, {p}]");
             }
         }
         for (int p = 0; p < k; p++)
         {
             for (int j = 0; j < m; j++)
             {
-                double s = 0;
-                for (int i = 0; i < n; i++)
-                {
-                    s += a[i * k + p] * bn[i * m + j];
-                }
-                Assert.Equal(s, ct[p * m + j], 12);
+                Near(i => D(a[i * k + p]) * D(bn[i * m + j]), n, ct[p * m + j], $"aᵀ·b [{p}, {j}]");
             }
         }
+    }
+
+    public static TheoryData<int, int, int> ProductSizes => new()
+    {
+        { 1, 1, 1 }, { 7, 5, 9 }, { 4, 3, 16 }, { 9, 17, 33 }, { 5, 64, 10 }, { 13, 2, 47 }, { 64, 40, 128 },
+    };
+
+    [Theory]
+    [MemberData(nameof(ProductSizes))]
+    public void Matrix_products_match_a_triple_loop_in_double_within_the_rounding_of_the_element_type(int n, int k, int m)
+    {
+        CheckProducts<float>(n, k, m, n * 1000 + k * 10 + m);
+        CheckProducts<double>(n, k, m, n * 1000 + k * 10 + m);
+    }
+
+    [Fact]
+    public void A_product_row_has_the_same_bits_alone_inside_a_tile_and_on_any_thread_count()
+    {
+        var rng = new Random(11);
+        const int n = 67, k = 300, m = 150;   // n·k·m above the parallel threshold; 67 rows = 16 tiles of 4 and a remainder
+        float[] a = [.. Enumerable.Range(0, n * k).Select(_ => (float)(rng.NextDouble() * 2 - 1))];
+        float[] b = [.. Enumerable.Range(0, k * m).Select(_ => (float)(rng.NextDouble() * 2 - 1))];
+        var one = new float[n * m];
+        var all = new float[n * m];
+        using (Parallelism.Scope(1))
+        {
+            Matrix.Multiply<float>(a, b, one, n, k, m);
+        }
+        using (Parallelism.Scope(Math.Max(2, Environment.ProcessorCount)))
+        {
+            Matrix.Multiply<float>(a, b, all, n, k, m);
+        }
+        Assert.Equal(one, all);
+        foreach (int row in new[] { 0, 5, 63, 66 })
+        {
+            var alone = new float[m];
+            Matrix.Multiply<float>(a.AsSpan(row * k, k), b, alone, 1, k, m);
+            Assert.Equal(one.AsSpan(row * m, m).ToArray(), alone);
+        }
+        // column tails: the last columns of a 150-wide result go through the narrower kernels and the scalar loop
+        var narrow = new float[n * 3];
+        float[] b3 = [.. Enumerable.Range(0, k).SelectMany(p => b.Skip(p * m + m - 3).Take(3))];
+        Matrix.Multiply<float>(a, b3, narrow, n, k, 3);
+        for (int i = 0; i < n; i++)
+        {
+            Assert.Equal(one.AsSpan(i * m + m - 3, 3).ToArray(), narrow.AsSpan(i * 3, 3).ToArray());
+        }
+    }
+
+    [Fact]
+    public void Matrix_spans_that_are_too_short_are_refused()
+    {
+        Assert.Throws<ArgumentException>(() => Matrix.Multiply<float>(new float[5], new float[6], new float[6], 2, 3, 2));
+        Assert.Throws<ArgumentException>(() => Matrix.MultiplyTransposedRight<float>(new float[6], new float[6], new float[4], 2, 3, 2, new float[5]));
     }
 
     public static TheoryData<int> ActivationIndexes => [.. Enumerable.Range(0, Activation.AllWithDefaults.Count)];
@@ -64,14 +116,14 @@ public sealed class TrainingTests
     {
         Activation activation = Activation.AllWithDefaults[index];
         var spec = new NetworkSpec(3, [5, 4], 3, activation, BiasInit: 0.1);
-        var model = new Mlp(spec, seed: 3);
+        var model = new Mlp<double>(spec, seed: 3);
         var rng = new Random(5);
         const int batch = 6;
         double[] x = [.. Enumerable.Range(0, batch * 3).Select(_ => rng.NextDouble() * 2 - 1)];
         int[] y = [.. Enumerable.Range(0, batch).Select(i => i % 3)];
         double Loss()
         {
-            double[] logits = model.Forward(x, batch);
+            double[] logits = model.Forward(x, batch).ToArray();
             double total = 0;
             for (int i = 0; i < batch; i++)
             {
@@ -81,7 +133,8 @@ public sealed class TrainingTests
             }
             return total / batch;
         }
-        model.Backward(model.Forward(x, batch), y);
+        model.Forward(x, batch);
+        model.Backward(y);
         var parameters = model.Parameters().ToList();
         var analytic = parameters.Select(p => (double[])p.Grad.Clone()).ToList();
         int checkedCount = 0;
@@ -108,17 +161,50 @@ public sealed class TrainingTests
     }
 
     [Fact]
-    public void A_relu_network_learns_the_spirals_to_95_percent_in_60_epochs_for_a_fixed_seed()
+    public void A_relu_network_learns_the_spirals_to_95_percent_in_60_epochs_for_a_fixed_seed_in_float_and_double()
     {
         Dataset data = Dataset.Spirals(seed: 0);
         var (train, test) = data.Split(0.2, 12345);
-        var model = new Mlp(new NetworkSpec(2, [32, 32], 3, Activation.Relu()), seed: 1);
-        var epochs = Trainer.Train(model, train, test, new TrainingOptions(Epochs: 60, BatchSize: 32, Optimizer: "adam", LearningRate: 0.01, Seed: 1));
-        Assert.True(epochs[^1].TrainAccuracy >= 0.95, $"training accuracy after 60 epochs: {epochs[^1].TrainAccuracy:P1}");
+        var options = new TrainingOptions(Epochs: 60, BatchSize: 32, Optimizer: "adam", LearningRate: 0.01, Seed: 1);
+        var spec = new NetworkSpec(2, [32, 32], 3, Activation.Relu());
+        var epochs = Trainer.Train(new Mlp<double>(spec, seed: 1), train, test, options);
+        Assert.True(epochs[^1].TrainAccuracy >= 0.95, $"double: training accuracy after 60 epochs: {epochs[^1].TrainAccuracy:P1}");
         Assert.True(epochs[^1].Loss < epochs[0].Loss, "the loss went down");
-        var again = Trainer.Train(new Mlp(new NetworkSpec(2, [32, 32], 3, Activation.Relu()), seed: 1), train, test,
-            new TrainingOptions(Epochs: 3, BatchSize: 32, Optimizer: "adam", LearningRate: 0.01, Seed: 1));
+        var single = Trainer.Train(new Mlp<float>(spec, seed: 1), train, test, options);
+        Assert.True(single[^1].TrainAccuracy >= 0.95, $"float: training accuracy after 60 epochs: {single[^1].TrainAccuracy:P1}");
+        Assert.True(Math.Abs(single[0].Loss - epochs[0].Loss) < 1e-3 * epochs[0].Loss, $"first-epoch loss {single[0].Loss} in float, {epochs[0].Loss} in double");
+        var again = Trainer.Train(new Mlp<double>(spec, seed: 1), train, test, options with { Epochs = 3 });
         Assert.Equal(epochs[2].Loss, again[2].Loss);   // deterministic for a seed
+    }
+
+    [Fact]
+    public void Float_training_gives_the_same_bits_on_one_thread_and_on_every_core()
+    {
+        // 784 inputs and 256 units: the first layer's products are big enough to be split over threads.
+        var rng = new Random(3);
+        const int rows = 160, columns = 784;
+        float[] x = [.. Enumerable.Range(0, rows * columns).Select(_ => (float)rng.NextDouble())];
+        int[] y = [.. Enumerable.Range(0, rows).Select(i => i % 4)];
+        var data = new Dataset("noise", x, y, columns, 4);
+        var (train, test) = data.Split(0.25, 1);
+        var spec = new NetworkSpec(columns, [256, 64], 4, Activation.Gelu());
+        var options = new TrainingOptions(Epochs: 2, BatchSize: 64, Optimizer: "sgd", LearningRate: 0.05, Seed: 2);
+        (List<EpochResult>, Mlp<float>) Train(int threads)
+        {
+            var model = new Mlp<float>(spec, seed: 4);
+            using (Parallelism.Scope(threads))
+            {
+                return (Trainer.Train(model, train, test, options), model);
+            }
+        }
+        var (oneEpochs, oneModel) = Train(1);
+        var (allEpochs, allModel) = Train(Math.Max(2, Environment.ProcessorCount));
+        Assert.Equal(oneEpochs.Select(e => (e.Loss, e.TrainAccuracy, e.TestAccuracy)), allEpochs.Select(e => (e.Loss, e.TrainAccuracy, e.TestAccuracy)));
+        for (int l = 0; l < oneModel.Layers; l++)
+        {
+            Assert.Equal(oneModel.Weights[l], allModel.Weights[l]);
+            Assert.Equal(oneModel.Biases[l], allModel.Biases[l]);
+        }
     }
 
     [Fact]
@@ -126,13 +212,50 @@ public sealed class TrainingTests
     {
         Dataset data = Dataset.Spirals(seed: 0);
         var options = new TrainingOptions(Epochs: 100, BatchSize: 64, Optimizer: "adam", LearningRate: 0.02);
-        var runs = Experiments.Dying(data, [32, 32], options, [0.02], biasInit: -2, seeds: 1, [Activation.Relu(), Activation.LeakyRelu()]);
+        var runs = Experiments.Dying(new ExperimentSetup(data, options, Double: true), [32, 32], [0.02], biasInit: -2, seeds: 1, [Activation.Relu(), Activation.LeakyRelu()]);
         RunResult relu = runs.Single(r => r.Activation == Activation.Relu()), leaky = runs.Single(r => r.Activation != Activation.Relu());
         double reluDead = relu.Epochs[^1].DeadFraction.Average(), leakyDead = leaky.Epochs[^1].DeadFraction.Average();
         Assert.True(reluDead > 0.5, $"relu: {reluDead:P0} of hidden units dead at the end");
         Assert.True(leakyDead <= 0.05, $"leaky_relu: {leakyDead:P0} of hidden units dead at the end");
         Assert.True(leaky.Recovered > 10, $"leaky_relu units that came back: {leaky.Recovered}");
         Assert.True(leaky.Epochs[^1].TrainAccuracy > relu.Epochs[^1].TrainAccuracy + 0.3);
+    }
+
+    [Fact]
+    public void A_learning_rate_too_large_for_relu_kills_its_units_from_an_ordinary_initialisation()
+    {
+        // Biases start at 0: the only cause of death is the size of the updates (the tutorial's mechanism).
+        Dataset data = Dataset.Digits();
+        var options = new TrainingOptions(Epochs: 3, BatchSize: 64, Optimizer: "sgd", LearningRate: 0.01);
+        var runs = Experiments.Dying(new ExperimentSetup(data, options), [64, 64], [0.01, 1], biasInit: 0, seeds: 1, [Activation.Relu(), Activation.LeakyRelu()]);
+        RunResult Of(Activation a, double lr) => runs.Single(r => r.Activation == a && r.LearningRate == lr);
+        double Dead(Activation a, double lr) => Of(a, lr).Epochs[^1].DeadFraction.Average();
+        Assert.True(Dead(Activation.Relu(), 0.01) < 0.1, $"relu at lr 0.01: {Dead(Activation.Relu(), 0.01):P0} dead");
+        Assert.False(Of(Activation.Relu(), 1).Diverged, "relu at lr 1 died with finite weights");
+        Assert.True(Dead(Activation.Relu(), 1) > 0.5, $"relu at lr 1: {Dead(Activation.Relu(), 1):P0} dead");
+        Assert.True(Of(Activation.Relu(), 1).Epochs[^1].TrainAccuracy < 0.3, "a network of dead relu units has stopped learning");
+        // leaky_relu's units keep a gradient, so at the same rate its weights grow without bound instead
+        Assert.True(Of(Activation.LeakyRelu(), 1).Diverged, "leaky_relu at lr 1 diverged");
+        Assert.False(Of(Activation.LeakyRelu(), 0.01).Diverged);
+    }
+
+    [Fact]
+    public void Experiments_give_the_same_results_whatever_the_thread_count()
+    {
+        Dataset data = Dataset.Spirals(perClass: 60, seed: 1);
+        var options = new TrainingOptions(Epochs: 3, BatchSize: 16, Optimizer: "sgd", LearningRate: 0.1, MonitorDeadUnits: false);
+        List<RunResult> Run(int threads)
+        {
+            using (Parallelism.Scope(threads))
+            {
+                return Experiments.Convergence(new ExperimentSetup(data, options), [[8], [8, 8]], seeds: 2, target: 0.5, [Activation.Relu(), Activation.Tanh()]);
+            }
+        }
+        var one = Run(1);
+        var all = Run(Math.Max(2, Environment.ProcessorCount));
+        Assert.Equal(8, one.Count);
+        Assert.Equal(one.Select(r => (r.Activation.ToString(), r.Depth, r.Seed, r.EpochToTarget, r.Epochs[^1].Loss, r.Epochs[^1].TestAccuracy)),
+            all.Select(r => (r.Activation.ToString(), r.Depth, r.Seed, r.EpochToTarget, r.Epochs[^1].Loss, r.Epochs[^1].TestAccuracy)));
     }
 
     [Fact]
@@ -163,6 +286,96 @@ public sealed class TrainingTests
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Fact]
+    public void Both_experiments_run_on_a_Fashion_MNIST_folder_by_depth_and_by_learning_rate_with_their_plots()
+    {
+        string folder = Directory.CreateTempSubdirectory("rectifier-fashion-").FullName;
+        try
+        {
+            IdxTests.WriteFashionMnist(folder, train: 40, test: 12);
+            string plots = Path.Combine(folder, "plots");
+            var (code, output, error) = CliTests.Run("experiment", "convergence", "--data", "fashion-mnist", "--data-dir", folder, "--depths", "1,2", "--width", "16",
+                "--epochs", "2", "--seeds", "1", "--target", "0.3", "--json", "--plots", plots);
+            Assert.True(code == 0, error);
+            using (var json = System.Text.Json.JsonDocument.Parse(output))
+            {
+                var root = json.RootElement;
+                Assert.Equal(40, root.GetProperty("train_rows").GetInt32());
+                Assert.Equal(12, root.GetProperty("test_rows").GetInt32());
+                var rows = root.GetProperty("results").EnumerateArray().ToList();
+                Assert.Equal(16, rows.Count);
+                Assert.Equal([1, 2], rows.Select(r => r.GetProperty("depth").GetInt32()).Distinct());
+                Assert.Equal(Experiments.ConvergenceActivations.Select(a => a.ToString()), rows.Where(r => r.GetProperty("depth").GetInt32() == 2).Select(r => r.GetProperty("activation").GetString()));
+                Assert.All(rows, r => Assert.Equal(r.GetProperty("depth").GetInt32(), r.GetProperty("hidden").GetArrayLength()));
+            }
+            (code, output, error) = CliTests.Run("experiment", "dying", "--data", "fashion-mnist", "--data-dir", folder, "--hidden", "8,8", "--epochs", "1", "--seeds", "1",
+                "--learning-rates", "0.05,0.5", "--json", "--plots", plots);
+            Assert.True(code == 0, error);
+            using (var json = System.Text.Json.JsonDocument.Parse(output))
+            {
+                var rows = json.RootElement.GetProperty("results").EnumerateArray().ToList();
+                Assert.Equal(Experiments.DyingActivations.Length * 2, rows.Count);
+                Assert.Equal(0, json.RootElement.GetProperty("bias_init").GetDouble());
+                Assert.Contains(rows, r => r.GetProperty("activation").GetString() == "leaky_relu(0.1)");
+            }
+            foreach (string png in new[] { "convergence-depth.png", "convergence-loss.png", "dying-by-rate.png", "dying-lr0.5.png" })
+            {
+                Assert.True(File.Exists(Path.Combine(plots, png)), png);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Quick_takes_the_small_preset_and_explicit_options_still_win()
+    {
+        var (code, output, error) = CliTests.Run("experiment", "convergence", "--quick", "--json");
+        Assert.True(code == 0, error);
+        using (var json = System.Text.Json.JsonDocument.Parse(output))
+        {
+            var root = json.RootElement;
+            Assert.Equal((5, 2, 0.9), (root.GetProperty("Epochs").GetInt32(), root.GetProperty("seeds").GetInt32(), root.GetProperty("target").GetDouble()));
+            Assert.Equal(Experiments.ConvergenceActivations.Length, root.GetProperty("results").GetArrayLength());
+        }
+        (code, output, error) = CliTests.Run("experiment", "dying", "--quick", "--epochs", "1", "--learning-rates", "0.1", "--json");
+        Assert.True(code == 0, error);
+        using (var json = System.Text.Json.JsonDocument.Parse(output))
+        {
+            var root = json.RootElement;
+            Assert.Equal((1, 1), (root.GetProperty("Epochs").GetInt32(), root.GetProperty("seeds").GetInt32()));
+            Assert.All(root.GetProperty("results").EnumerateArray(), r => Assert.Equal(0.1, r.GetProperty("learning_rate").GetDouble()));
+        }
+    }
+
+    [Fact]
+    public void A_missing_Fashion_MNIST_folder_is_one_line_and_exit_1()
+    {
+        string missing = Path.Combine(Path.GetTempPath(), "rectifier-no-such-folder-" + Guid.NewGuid().ToString("N"));
+        var (code, output, error) = CliTests.Run("experiment", "convergence", "--data", "fashion-mnist", "--data-dir", missing);
+        Assert.Equal(1, code);
+        Assert.Equal("", output);
+        Assert.Equal($"rectifier: fashion-mnist: train-images-idx3-ubyte(.gz) is not in {missing}; the folder needs train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (each gzipped or not)",
+            error.TrimEnd('\n', '\r'));
+    }
+
+    [Theory]
+    [InlineData("--data-dir goes with --data fashion-mnist", "experiment", "convergence", "--data-dir", "x")]
+    [InlineData("--depths must be positive whole numbers separated by commas", "experiment", "convergence", "--depths", "1,x")]
+    [InlineData("--depths must be positive whole numbers", "experiment", "convergence", "--depths", "0")]
+    [InlineData("give either --depths (with --width) or --hidden, not both", "experiment", "convergence", "--depths", "1", "--hidden", "8")]
+    [InlineData("--precision must be float or double, not 'half'", "experiment", "dying", "--precision", "half")]
+    [InlineData("--train-size must be at least 1 (got 0)", "experiment", "dying", "--train-size", "0")]
+    [InlineData("--width must be at least 1 (got 0)", "experiment", "convergence", "--width", "0", "--depths", "2")]
+    public void Bad_depth_data_and_precision_options_are_usage_errors(string message, params string[] args)
+    {
+        var (code, _, error) = CliTests.Run(args);
+        Assert.Equal(2, code);
+        Assert.Contains(message, error, StringComparison.Ordinal);
     }
 
     [Fact]
