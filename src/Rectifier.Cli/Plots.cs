@@ -15,8 +15,25 @@ internal static class Plots
         return cut > 0 ? dataName[..cut] : dataName;
     }
 
-    /// <summary>One tick per whole number on the x axis (epochs, depths).</summary>
-    private static void WholeTicks(ScottPlot.Plot plot) => plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
+    /// <summary>Titles, axis labels, the y range, one tick per whole number on the x axis (epochs, depths) unless the
+    /// plot has its own ticks, the legend, and the PNG of <see cref="Width"/> × <see cref="Height"/>.</summary>
+    private static void Save(ScottPlot.Plot plot, string path, string title, string xLabel, string yLabel, (double Lo, double Hi)? y,
+        ScottPlot.Alignment legend, bool wholeTicks = true)
+    {
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel(yLabel);
+        if (y is var (lo, hi))
+        {
+            plot.Axes.SetLimitsY(lo, hi);
+        }
+        if (wholeTicks)
+        {
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
+        }
+        plot.ShowLegend(legend);
+        plot.SavePng(path, Width, Height);
+    }
 
     /// <summary>Loss and accuracy curves, mean over seeds, one line per activation; with several depths, those of the
     /// deepest network.</summary>
@@ -42,19 +59,10 @@ internal static class Plots
             loss.Add.Scatter(x, meanLoss).LegendText = group.Key;
             accuracy.Add.Scatter(x, meanAcc).LegendText = group.Key;
         }
-        loss.Title($"Training loss (mean over seeds), {dataName}");
-        loss.XLabel("epoch");
-        loss.YLabel("cross-entropy");
-        loss.Axes.SetLimitsY(0, Math.Min(3, runs.Max(r => r.Epochs[0].Loss) * 1.1));
-        WholeTicks(loss);
-        loss.ShowLegend(ScottPlot.Alignment.UpperRight);
-        loss.SavePng(Path.Combine(folder, "convergence-loss.png"), Width, Height);
-        accuracy.Title($"Training accuracy (mean over seeds), {dataName}");
-        accuracy.XLabel("epoch");
-        accuracy.YLabel("accuracy");
-        WholeTicks(accuracy);
-        accuracy.ShowLegend(ScottPlot.Alignment.LowerRight);
-        accuracy.SavePng(Path.Combine(folder, "convergence-accuracy.png"), Width, Height);
+        Save(loss, Path.Combine(folder, "convergence-loss.png"), $"Training loss (mean over seeds), {dataName}", "epoch", "cross-entropy",
+            (0, Math.Min(3, runs.Max(r => r.Epochs[0].Loss) * 1.1)), ScottPlot.Alignment.UpperRight);
+        Save(accuracy, Path.Combine(folder, "convergence-accuracy.png"), $"Training accuracy (mean over seeds), {dataName}", "epoch", "accuracy",
+            null, ScottPlot.Alignment.LowerRight);
     }
 
     public static void Dying(string folder, List<RunResult> runs, int[] hidden, string dataName)
@@ -72,13 +80,9 @@ internal static class Plots
                 double[] dead = [.. Enumerable.Range(0, epochs).Select(e => list.Average(r => r.Epochs[e].DeadFraction.Select((f, l) => f * hidden[l]).Sum() / hidden.Sum()))];
                 plot.Add.Scatter(x, dead).LegendText = group.Key;
             }
-            plot.Title($"Dead hidden units, learning rate {byRate.Key.ToString(System.Globalization.CultureInfo.InvariantCulture)}, {dataName}");
-            plot.XLabel("epoch");
-            plot.YLabel("fraction of hidden units dead");
-            plot.Axes.SetLimitsY(0, 1);
-            WholeTicks(plot);
-            plot.ShowLegend();
-            plot.SavePng(Path.Combine(folder, $"dying-lr{byRate.Key.ToString(System.Globalization.CultureInfo.InvariantCulture)}.png"), Width, Height);
+            string rate = byRate.Key.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Save(plot, Path.Combine(folder, $"dying-lr{rate}.png"), $"Dead hidden units, learning rate {rate}, {dataName}", "epoch", "fraction of hidden units dead",
+                (0, 1), ScottPlot.Alignment.UpperRight);
         }
     }
 
@@ -107,13 +111,8 @@ internal static class Plots
             bars.Color = color;
         }
         plot.Add.HorizontalLine(epochs + 1, 1, ScottPlot.Colors.Gray.WithAlpha(0.6), ScottPlot.LinePattern.Dashed);
-        plot.Title($"Epochs to {target * 100:F0}% training accuracy against depth, {dataName}");
-        plot.XLabel("hidden layers");
-        plot.YLabel($"epochs (mean ± std over seeds; {epochs + 1} = not reached)");
-        plot.Axes.SetLimitsY(0, epochs + 1.5);
-        WholeTicks(plot);
-        plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
-        plot.SavePng(Path.Combine(folder, "convergence-depth.png"), Width, Height);
+        Save(plot, Path.Combine(folder, "convergence-depth.png"), $"Epochs to {target * 100:F0}% training accuracy against depth, {dataName}", "hidden layers",
+            $"epochs (mean ± std over seeds; {epochs + 1} = not reached)", (0, epochs + 1.5), ScottPlot.Alignment.UpperLeft);
     }
 
     /// <summary>The fraction of hidden units dead at the end of training against the learning rate (log axis), one line
@@ -132,12 +131,8 @@ internal static class Plots
             plot.Add.Scatter(x, dead).LegendText = group.Key;
         }
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => Math.Pow(10, v).ToString("G3", System.Globalization.CultureInfo.InvariantCulture) };
-        plot.Title($"Dead hidden units at the end against the learning rate, {dataName}");
-        plot.XLabel("learning rate (log scale)");
-        plot.YLabel("fraction of hidden units dead (diverged runs left out)");
-        plot.Axes.SetLimitsY(0, 1);
-        plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
-        plot.SavePng(Path.Combine(folder, "dying-by-rate.png"), Width, Height);
+        Save(plot, Path.Combine(folder, "dying-by-rate.png"), $"Dead hidden units at the end against the learning rate, {dataName}", "learning rate (log scale)",
+            "fraction of hidden units dead (diverged runs left out)", (0, 1), ScottPlot.Alignment.UpperLeft, wholeTicks: false);
     }
 
     /// <summary>The image size of <c>rectifier plot</c>: the given width and height, or one panel (two side by side
