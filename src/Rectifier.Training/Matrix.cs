@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
+using Rectifier.Kernels;
 
 namespace Rectifier.Training;
 
@@ -12,9 +13,6 @@ namespace Rectifier.Training;
 /// machine has FMA, so the bits do not depend on the tile an element falls in or on the thread count.</summary>
 internal static unsafe class Matrix
 {
-    /// <summary>Products at least this big (n·k·m) are split over row blocks when more than one thread is allowed.</summary>
-    private const long ParallelWork = 1L << 21;
-
     /// <summary>c[n×m] = a[n×k]·b[k×m].</summary>
     public static void Multiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int n, int k, int m) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -81,31 +79,26 @@ internal static unsafe class Matrix
 
     private static void Check(int aLength, long aNeed, int bLength, long bNeed, int cLength, long cNeed)
     {
-        if (aLength < aNeed || bLength < bNeed || cLength < cNeed)
+        foreach (var (name, length, need) in new[] { ("a", aLength, aNeed), ("b", bLength, bNeed), ("c", cLength, cNeed) })
         {
-            throw new ArgumentException($"matrix spans too short: a {aLength} of {aNeed}, b {bLength} of {bNeed}, c {cLength} of {cNeed}");
+            if (length < need)
+            {
+                throw new ArgumentException($"{name} has {length} elements; the product needs {need}", name);
+            }
         }
     }
 
-    /// <summary>c[n×m] = A·b, A(i, p) = a[i·rs + p·cs], b row-major [k×m], c row-major [n×m] (overwritten).</summary>
+    /// <summary>c[n×m] = A·b, A(i, p) = a[i·rs + p·cs], b row-major [k×m], c row-major [n×m] (overwritten).
+    /// Rows are split over the library's worker pool (<see cref="ParallelRunner"/>) in whole 4-row tiles when more
+    /// than one thread is allowed and the product is big enough; a row's cost, k·m multiply-adds, is passed as the
+    /// pool's per-element cost (an eighth of a byte per multiply-add: a compute-bound row is worth about as much time
+    /// as that many bytes of a memory-bound pass).</summary>
     private static void Run<T>(T* a, nint rs, nint cs, T* b, T* c, int n, int k, int m) where T : unmanaged, IFloatingPointIeee754<T>
+        => ParallelRunner.For(n, Math.Max(1, (long)k * m / 8), new RowsBody<T>(a, rs, cs, b, c, k, m), granule: 4);
+
+    private readonly struct RowsBody<T>(T* a, nint rs, nint cs, T* b, T* c, int k, int m) : IRangeBody where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int threads = Parallelism.CurrentDegree;
-        int blocks = (n + 3) / 4;
-        if (threads <= 1 || (long)n * k * m < ParallelWork || blocks < 2)
-        {
-            Rows(a, rs, cs, b, c, 0, n, k, m);
-            return;
-        }
-        int parts = Math.Min(threads, blocks);
-        var state = (A: (nint)a, Rs: rs, Cs: cs, B: (nint)b, C: (nint)c, N: n, K: k, M: m, Blocks: blocks, Parts: parts);
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
-        {
-            // Whole 4-row blocks per part, so that the split never changes which kernel computes a row (and even
-            // where it did, every kernel computes an element the same way).
-            int first = (int)((long)state.Blocks * part / state.Parts) * 4, last = Math.Min(state.N, (int)((long)state.Blocks * (part + 1) / state.Parts) * 4);
-            Rows((T*)state.A, state.Rs, state.Cs, (T*)state.B, (T*)state.C, first, last, state.K, state.M);
-        });
+        public void Run(nint start, nint end) => Rows(a, rs, cs, b, c, (int)start, (int)end, k, m);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

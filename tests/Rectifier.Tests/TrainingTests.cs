@@ -71,7 +71,7 @@ public sealed class TrainingTests
     public void A_product_row_has_the_same_bits_alone_inside_a_tile_and_on_any_thread_count()
     {
         var rng = new Random(11);
-        const int n = 67, k = 300, m = 150;   // n·k·m above the parallel threshold; 67 rows = 16 tiles of 4 and a remainder
+        const int n = 403, k = 512, m = 150;   // n·k·m well above the parallel threshold; 403 rows = 100 tiles of 4 and a remainder
         float[] a = [.. Enumerable.Range(0, n * k).Select(_ => (float)(rng.NextDouble() * 2 - 1))];
         float[] b = [.. Enumerable.Range(0, k * m).Select(_ => (float)(rng.NextDouble() * 2 - 1))];
         var one = new float[n * m];
@@ -80,12 +80,18 @@ public sealed class TrainingTests
         {
             Matrix.Multiply<float>(a, b, one, n, k, m);
         }
+        long before = Rectifier.Kernels.WorkerPool.PartsRunByWorkersOnThisThread;
         using (Parallelism.Scope(Math.Max(2, Environment.ProcessorCount)))
         {
-            Matrix.Multiply<float>(a, b, all, n, k, m);
+            // the pool may be busy with another test's call (its caller then runs every part): ask until a worker took one
+            for (int tries = 0; tries < 50 && Rectifier.Kernels.WorkerPool.PartsRunByWorkersOnThisThread == before; tries++)
+            {
+                Matrix.Multiply<float>(a, b, all, n, k, m);
+            }
         }
+        Assert.True(Rectifier.Kernels.WorkerPool.PartsRunByWorkersOnThisThread > before, "a part of the product ran on another thread");
         Assert.Equal(one, all);
-        foreach (int row in new[] { 0, 5, 63, 66 })
+        foreach (int row in new[] { 0, 5, 201, 399, 402 })
         {
             var alone = new float[m];
             Matrix.Multiply<float>(a.AsSpan(row * k, k), b, alone, 1, k, m);
@@ -104,8 +110,9 @@ public sealed class TrainingTests
     [Fact]
     public void Matrix_spans_that_are_too_short_are_refused()
     {
-        Assert.Throws<ArgumentException>(() => Matrix.Multiply<float>(new float[5], new float[6], new float[6], 2, 3, 2));
-        Assert.Throws<ArgumentException>(() => Matrix.MultiplyTransposedRight<float>(new float[6], new float[6], new float[4], 2, 3, 2, new float[5]));
+        Assert.Equal("a", Assert.Throws<ArgumentException>(() => Matrix.Multiply<float>(new float[5], new float[6], new float[4], 2, 3, 2)).ParamName);
+        Assert.Equal("c", Assert.Throws<ArgumentException>(() => Matrix.MultiplyTransposedRight<float>(new float[6], new float[6], new float[3], 2, 3, 2, new float[6])).ParamName);
+        Assert.Equal("scratch", Assert.Throws<ArgumentException>(() => Matrix.MultiplyTransposedRight<float>(new float[6], new float[6], new float[4], 2, 3, 2, new float[5])).ParamName);
     }
 
     public static TheoryData<int> ActivationIndexes => [.. Enumerable.Range(0, Activation.AllWithDefaults.Count)];
@@ -198,7 +205,9 @@ public sealed class TrainingTests
             }
         }
         var (oneEpochs, oneModel) = Train(1);
+        long before = Rectifier.Kernels.WorkerPool.PartsRunByWorkersOnThisThread;
         var (allEpochs, allModel) = Train(Math.Max(2, Environment.ProcessorCount));
+        Assert.True(Rectifier.Kernels.WorkerPool.PartsRunByWorkersOnThisThread > before, "some products were split over threads");
         Assert.Equal(oneEpochs.Select(e => (e.Loss, e.TrainAccuracy, e.TestAccuracy)), allEpochs.Select(e => (e.Loss, e.TrainAccuracy, e.TestAccuracy)));
         for (int l = 0; l < oneModel.Layers; l++)
         {
