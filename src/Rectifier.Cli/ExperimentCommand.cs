@@ -196,9 +196,10 @@ internal static class ExperimentCommand
             if (parse.GetValue(common.Json))
             {
                 ctx.Console.Profile.Width = int.MaxValue / 2;
+                var parts = data.TrainTest();
                 ctx.Console.WriteLine(JsonSerializer.Serialize(new
                 {
-                    experiment = "convergence", data = data.Name, train_rows = data.TrainTest().Train.Rows, test_rows = data.TrainTest().Test.Rows, hidden = architectures, options.Epochs, options.Optimizer, options.LearningRate, options.BatchSize,
+                    experiment = "convergence", data = data.Name, train_rows = parts.Train.Rows, test_rows = parts.Test.Rows, hidden = architectures, options.Epochs, options.Optimizer, options.LearningRate, options.BatchSize,
                     precision = useDouble ? "double" : "float", target = goal, seeds, results = rows,
                 }));
                 return;
@@ -274,9 +275,10 @@ internal static class ExperimentCommand
             if (parse.GetValue(common.Json))
             {
                 ctx.Console.Profile.Width = int.MaxValue / 2;
+                var parts = data.TrainTest();
                 ctx.Console.WriteLine(JsonSerializer.Serialize(new
                 {
-                    experiment = "dying", data = data.Name, train_rows = data.TrainTest().Train.Rows, test_rows = data.TrainTest().Test.Rows, hidden, options.Epochs, options.Optimizer, options.BatchSize, bias_init = bias,
+                    experiment = "dying", data = data.Name, train_rows = parts.Train.Rows, test_rows = parts.Test.Rows, hidden, options.Epochs, options.Optimizer, options.BatchSize, bias_init = bias,
                     precision = useDouble ? "double" : "float", seeds, results = rows,
                 }));
                 return;

@@ -50,7 +50,7 @@ internal static class Experiments
     private static List<RunResult> Run(ExperimentSetup setup, Job[] jobs, double? target, Action<RunResult>? onRun)
     {
         var (train, test) = setup.Data.TrainTest();
-        // Each job's share of the work: its parameter count (the products dominate) times its epochs.
+        // Each job's share of the work: its parameter count (the products dominate; every job trains the same epochs).
         double[] cost = [.. jobs.Select(j => (double)Parameters(train.Columns, j.Hidden, train.Classes))];
         double totalCost = cost.Sum();
         var done = new double[jobs.Length];
@@ -113,7 +113,7 @@ internal static class Experiments
         EpochResult last = epochs[^1];
         for (int l = 0; l < last.DeadUnits.Length; l++)
         {
-            var everDead = epochs.SelectMany(e => e.DeadUnits.Length > l ? e.DeadUnits[l] : []).ToHashSet();
+            var everDead = epochs.SelectMany(e => e.DeadUnits[l]).ToHashSet();
             everDead.ExceptWith(last.DeadUnits[l]);
             recovered += everDead.Count;
         }

@@ -106,51 +106,33 @@ internal static class Idx
         }
         ReadOnlySpan<byte> data = bytes[headerLength..];
         var values = new float[count];
-        switch (bytes[2])
+        byte type = bytes[2];
+        if (type == 0x08)
         {
-            case 0x08:
-                for (int i = 0; i < values.Length; i++)
-                {
-                    values[i] = data[i];
-                }
-                break;
-            case 0x09:
-                for (int i = 0; i < values.Length; i++)
-                {
-                    values[i] = (sbyte)data[i];
-                }
-                break;
-            case 0x0B:
-                for (int i = 0; i < values.Length; i++)
-                {
-                    ReadOnlySpan<byte> e = data.Slice(2 * i, 2);
-                    values[i] = big ? BinaryPrimitives.ReadInt16BigEndian(e) : BinaryPrimitives.ReadInt16LittleEndian(e);
-                }
-                break;
-            case 0x0C:
-                for (int i = 0; i < values.Length; i++)
-                {
-                    ReadOnlySpan<byte> e = data.Slice(4 * i, 4);
-                    values[i] = big ? BinaryPrimitives.ReadInt32BigEndian(e) : BinaryPrimitives.ReadInt32LittleEndian(e);
-                }
-                break;
-            case 0x0D:
-                for (int i = 0; i < values.Length; i++)
-                {
-                    ReadOnlySpan<byte> e = data.Slice(4 * i, 4);
-                    values[i] = big ? BinaryPrimitives.ReadSingleBigEndian(e) : BinaryPrimitives.ReadSingleLittleEndian(e);
-                }
-                break;
-            default:
-                for (int i = 0; i < values.Length; i++)
-                {
-                    ReadOnlySpan<byte> e = data.Slice(8 * i, 8);
-                    values[i] = (float)(big ? BinaryPrimitives.ReadDoubleBigEndian(e) : BinaryPrimitives.ReadDoubleLittleEndian(e));
-                }
-                break;
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = data[i];
+            }
+        }
+        else
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = Element(data.Slice(i * size, size), type, big);
+            }
         }
         return new IdxArray(dims, values);
     }
+
+    /// <summary>One element of a multi-byte or signed type, widened to float.</summary>
+    private static float Element(ReadOnlySpan<byte> e, byte type, bool big) => type switch
+    {
+        0x09 => (sbyte)e[0],
+        0x0B => big ? BinaryPrimitives.ReadInt16BigEndian(e) : BinaryPrimitives.ReadInt16LittleEndian(e),
+        0x0C => big ? BinaryPrimitives.ReadInt32BigEndian(e) : BinaryPrimitives.ReadInt32LittleEndian(e),
+        0x0D => big ? BinaryPrimitives.ReadSingleBigEndian(e) : BinaryPrimitives.ReadSingleLittleEndian(e),
+        _ => (float)(big ? BinaryPrimitives.ReadDoubleBigEndian(e) : BinaryPrimitives.ReadDoubleLittleEndian(e)),
+    };
 
     /// <summary>The element count the dimensions name in one byte order; null when it overflows a long or a
     /// dimension does not fit an int.</summary>

@@ -7,9 +7,6 @@ internal sealed record NetworkSpec(int Inputs, int[] Hidden, int Classes, Activa
 {
     /// <summary>True for prelu: its per-unit weights are parameters, trained with the rest.</summary>
     public bool LearnedSlope => Activation.Kind == ActivationKind.PRelu;
-
-    /// <summary>The usual initialisation of the activation's hidden weights, in words.</summary>
-    public string Initialisation => Initialisations.Describe(Activation);
 }
 
 /// <summary>Each activation's usual initialisation of the hidden weights (the output layer is always LeCun normal,
@@ -112,13 +109,7 @@ internal sealed class Mlp<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         int units = _sizes[layer + 1];
         var z = new T[_batch * units];
-        for (int i = 0; i < _batch; i++)
-        {
-            for (int u = 0; u < units; u++)
-            {
-                z[i * units + u] = _pre[layer][i * units + u] + Biases[layer][u];
-            }
-        }
+        AddBias(_pre[layer], Biases[layer], z, _batch, units);
         return z;
     }
 

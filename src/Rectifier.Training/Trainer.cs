@@ -65,17 +65,7 @@ internal static class Trainer
     }
 
     private static void Load<T>(ReadOnlySpan<float> source, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float))
-        {
-            source.CopyTo(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(destination));
-            return;
-        }
-        for (int i = 0; i < source.Length; i++)
-        {
-            destination[i] = T.CreateTruncating(source[i]);
-        }
-    }
+        => System.Numerics.Tensors.TensorPrimitives.ConvertTruncating(source, destination);
 
     /// <summary>Accuracy over a data set and, optionally, the dead-unit report of each hidden layer.</summary>
     public static (double Accuracy, DeadUnitReport[] Dead) Evaluate<T>(Mlp<T> model, Dataset data, bool monitorDeadUnits) where T : unmanaged, IFloatingPointIeee754<T>
