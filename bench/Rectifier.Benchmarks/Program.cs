@@ -12,6 +12,7 @@ using Rectifier.Benchmarks;
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- exhaustive [--only a,b] [--backward] [--magnitudes lo,hi]  every finite float (long)
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- mask [--quick]               1-bit-mask forward/backward, f32 64M
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- fused [--quick]              fused bias + activation vs separate passes
+//   dotnet run -c Release --project bench/Rectifier.Benchmarks -- drivers --legs [--threads N] [--quick]  mask, fused and Half paths vs their plain forms on every vector-width leg
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- monitor [--quick]            dead-unit monitor vs relu forward, f32
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- gemm [--quick]               the trainer's float32 matrix products, GFLOP/s
 //   dotnet run -c Release --project bench/Rectifier.Benchmarks -- tensor [--quick]             activations over strided tensor views vs dense, f32 1M
@@ -34,6 +35,7 @@ string result = mode switch
     "softmax-accuracy" => header + SoftmaxAccuracy.Run(Path.Combine(RepositoryRoot(), "tests", "Rectifier.Tests", "Golden", "softmax_f64.txt")),
     "mask" => header + MaskSuite.Run(quick ? 1 << 24 : 1 << 26, quick),
     "fused" => header + FusedSuite.Run(quick),
+    "drivers" => (args.Contains("--legs") ? header : "") + DriversSuite.Run(quick, args.Contains("--legs"), int.Parse(Option("--threads") ?? "1", CultureInfo.InvariantCulture)),
     "monitor" => header + MonitorSuite.Run(quick),
     "gemm" => header + GemmSuite.Run(quick),
     "tensor" => header + TensorSuite.Run(quick),

@@ -216,9 +216,8 @@ public static unsafe partial class Fused
     }
 
     /// <summary>The backward of the piecewise-linear family on channel runs (float, double): dx = op'(x + b)·g written
-    /// in one pass per run, and the run's sum of dx taken in the same pass from the cache-hot 64-element block — in
-    /// eight-element Vector256 chunks of double whatever the machine's width, so the bias gradient has the same bits
-    /// on every leg and thread count.</summary>
+    /// by the element-wise driver a cache-hot block at a time, and the run's sum of dx taken from that block by
+    /// <see cref="OrderedSum"/>, so the bias gradient has the same bits on every leg and thread count.</summary>
     private static class PiecewiseBackward
     {
         public static bool TryRun<T>(ChannelLayout layout, T* x, T* bias, T* g, T* dx, double* runSums, Activation a, bool stream) where T : unmanaged, IFloatingPointIeee754<T>
@@ -266,73 +265,52 @@ public static unsafe partial class Fused
 
             private double RunOne(T* xr, T* gr, T* dr, T b)
             {
-                var bias = new BiasBackwardOperator<T, TOp>(op, b);
-                bool nt = stream && Vector512.IsHardwareAccelerated && ((nint)dr & 63) == 0;
-                Vector256<double> lo = Vector256<double>.Zero, hi = Vector256<double>.Zero;
-                long i = 0;
-                for (; i + 64 <= inner; i += 64)
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    if (Vector512.IsHardwareAccelerated)
+                    return RunOne<Sum512>(xr, gr, dr, b);
+                }
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    return RunOne<Sum256>(xr, gr, dr, b);
+                }
+                if (Vector128.IsHardwareAccelerated)
+                {
+                    return RunOne<Sum128>(xr, gr, dr, b);
+                }
+                return RunOne<SumScalar>(xr, gr, dr, b);
+            }
+
+            /// <summary>One run: blocks of dx computed by the element-wise driver and summed while in L1 (when the pass
+            /// streams past the cache, each block is computed into a stack buffer, summed there and then streamed out).</summary>
+            private double RunOne<TSum>(T* xr, T* gr, T* dr, T b) where TSum : struct, IOrderedSum<TSum>
+            {
+                const int Block = 1024;
+                var kernel = new BinaryKernel<T, BiasBackwardOperator<T, TOp>>(xr, gr, new BiasBackwardOperator<T, TOp>(op, b));
+                T* buffer = stackalloc T[stream ? Block : 0];
+                nint whole = (nint)(inner & ~(long)(OrderedSum.Chunk - 1));
+                TSum acc = default;
+                for (nint i = 0; i < whole; i += Block)
+                {
+                    nint end = Math.Min(whole, i + Block);
+                    T* target = stream ? buffer - i : dr;
+                    ElementwiseDriver.Run(kernel, target, i, end, nonTemporal: false);
+                    for (nint j = i; j < end; j += OrderedSum.Chunk)
                     {
-                        for (int j = 0; j < 64; j += Vector512<T>.Count)
-                        {
-                            Vector512<T> d = bias.Invoke(Vector512.Load(xr + i + j), Vector512.Load(gr + i + j));
-                            if (nt)
-                            {
-                                d.StoreAlignedNonTemporal(dr + i + j);
-                            }
-                            else
-                            {
-                                d.Store(dr + i + j);
-                            }
-                        }
+                        acc = TSum.Add(acc, target + j);
                     }
-                    else
+                    if (stream)
                     {
-                        for (int j = 0; j < 64; j++)
-                        {
-                            dr[i + j] = bias.Invoke(xr[i + j], gr[i + j]);
-                        }
-                    }
-                    // the sum, from the cache-hot inputs, in 8-element chunks of the same order on every width
-                    for (int j = 0; j < 64; j += 8)
-                    {
-                        Add8(bias, xr + i + j, gr + i + j, ref lo, ref hi);
+                        ElementwiseDriver.Run(new UnaryKernel<T, Operators.IdentityOperator<T>>(target, default), dr, i, end, nonTemporal: true);
                     }
                 }
-                for (; i + 8 <= inner; i += 8)
+                double sum = TSum.Total(acc);
+                for (nint i = whole; i < (nint)inner; i++)
                 {
-                    for (int j = 0; j < 8; j++)
-                    {
-                        dr[i + j] = bias.Invoke(xr[i + j], gr[i + j]);
-                    }
-                    Add8(bias, xr + i, gr + i, ref lo, ref hi);
-                }
-                Vector256<double> c = lo + hi;
-                double sum = (c.GetElement(0) + c.GetElement(1)) + (c.GetElement(2) + c.GetElement(3));
-                for (; i < inner; i++)
-                {
-                    T d = bias.Invoke(xr[i], gr[i]);
+                    T d = kernel.At(i);
                     dr[i] = d;
                     sum += double.CreateTruncating(d);
                 }
                 return sum;
-            }
-
-            private static void Add8(BiasBackwardOperator<T, TOp> op, T* x, T* g, ref Vector256<double> lo, ref Vector256<double> hi)
-            {
-                if (typeof(T) == typeof(float))
-                {
-                    Vector256<float> d = (Vector256<float>)(object)op.Invoke(Vector256.Load(x), Vector256.Load(g));
-                    (Vector256<double> a, Vector256<double> b) = Vector256.Widen(d);
-                    lo += a;
-                    hi += b;
-                }
-                else
-                {
-                    lo += (Vector256<double>)(object)op.Invoke(Vector256.Load(x), Vector256.Load(g));
-                    hi += (Vector256<double>)(object)op.Invoke(Vector256.Load(x + 4), Vector256.Load(g + 4));
-                }
             }
         }
     }
@@ -368,28 +346,24 @@ public static unsafe partial class Fused
     private const int RunThreshold = 64;
 
     /// <summary>Copies a finished tile to its destination, bypassing the cache when the whole pass outgrows it (the
-    /// tile itself was computed in cache), on the destination's 64-byte grid.</summary>
+    /// tile itself was computed in cache), through the element-wise driver's streaming loop.</summary>
     private static void Store<T>(ReadOnlySpan<T> tile, T* dst, bool stream) where T : unmanaged
     {
-        if (!stream || !Vector512.IsHardwareAccelerated || (nint)dst % sizeof(T) != 0)
+        if (!stream || (nint)dst % sizeof(T) != 0)
         {
             tile.CopyTo(new Span<T>(dst, tile.Length));
             return;
         }
         fixed (T* src = tile)
         {
-            int i = 0, n = tile.Length, v = Vector512<T>.Count;
-            for (; i < n && ((nint)(dst + i) & 63) != 0; i++)
+            if (sizeof(T) == 2)
             {
-                dst[i] = src[i];
+                // Half has no vector type: its bits are moved as 16-bit integers
+                ElementwiseDriver.Run(new UnaryKernel<ushort, Operators.IdentityOperator<ushort>>((ushort*)src, default), (ushort*)dst, 0, tile.Length, nonTemporal: true);
             }
-            for (; i + v <= n; i += v)
+            else
             {
-                Vector512.Load(src + i).StoreAlignedNonTemporal(dst + i);
-            }
-            for (; i < n; i++)
-            {
-                dst[i] = src[i];
+                ElementwiseDriver.Run(new UnaryKernel<T, Operators.IdentityOperator<T>>(src, default), dst, 0, tile.Length, nonTemporal: true);
             }
         }
     }
@@ -452,7 +426,7 @@ public static unsafe partial class Fused
                         if (runs)
                         {
                             int run = (int)Math.Min(inner - i % inner, t + len - i);
-                            sums[(int)(i / inner % channels)] += OrderedSum(dt.Slice((int)(i - t), run));
+                            sums[(int)(i / inner % channels)] += OrderedSum.Of<T>(dt.Slice((int)(i - t), run));
                             i += run;
                         }
                         else
@@ -477,70 +451,27 @@ public static unsafe partial class Fused
             }
         }
 
-        /// <summary>dst = (double)src, vectorised for float (TensorPrimitives' generic conversion is element by element).</summary>
+        /// <summary>dst = (double)src, four floats a step on any accelerated width (TensorPrimitives' generic
+        /// conversion is element by element).</summary>
         private static void Widen(ReadOnlySpan<T> src, Span<double> dst)
         {
-            if (typeof(T) == typeof(double))
-            {
-                System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(src).CopyTo(dst);
-                return;
-            }
-            scoped ReadOnlySpan<float> floats;
-            if (typeof(T) == typeof(float))
-            {
-                floats = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(src);
-            }
-            else
-            {
-                Span<float> f = stackalloc float[src.Length];
-                TensorPrimitives.ConvertToSingle(System.Runtime.InteropServices.MemoryMarshal.Cast<T, Half>(src), f);
-                floats = f;
-            }
             int i = 0;
-            for (; i + 8 <= floats.Length; i += 8)
+            if (typeof(T) == typeof(float) && Vector128.IsHardwareAccelerated)
             {
-                (Vector256<double> lo, Vector256<double> hi) = Vector256.Widen(Vector256.Create(floats.Slice(i, 8)));
-                lo.CopyTo(dst.Slice(i, 4));
-                hi.CopyTo(dst.Slice(i + 4, 4));
-            }
-            for (; i < floats.Length; i++)
-            {
-                dst[i] = floats[i];
-            }
-        }
-
-        /// <summary>A sum in double in a fixed order — eight interleaved accumulators held in two Vector256 of double
-        /// (lane-wise additions are the same on every width, emulated or not), folded in a fixed order.</summary>
-        private static double OrderedSum(ReadOnlySpan<T> values)
-        {
-            Vector256<double> a = Vector256<double>.Zero, b = Vector256<double>.Zero;
-            int i = 0, n = values.Length;
-            fixed (T* p = values)
-            {
-                if (typeof(T) == typeof(float))
+                fixed (T* ps = src)
+                fixed (double* pd = dst)
                 {
-                    for (; i + 8 <= n; i += 8)
+                    for (; i + 4 <= src.Length; i += 4)
                     {
-                        (Vector256<double> lo, Vector256<double> hi) = Vector256.Widen(Vector256.Load((float*)p + i));
-                        a += lo;
-                        b += hi;
+                        (Vector128<double> lo, Vector128<double> hi) = Vector128.Widen(Vector128.Load((float*)ps + i));
+                        lo.Store(pd + i);
+                        hi.Store(pd + i + 2);
                     }
                 }
-                else if (typeof(T) == typeof(double))
-                {
-                    for (; i + 8 <= n; i += 8)
-                    {
-                        a += Vector256.Load((double*)p + i);
-                        b += Vector256.Load((double*)p + i + 4);
-                    }
-                }
-                Vector256<double> c = a + b;
-                double sum = (c.GetElement(0) + c.GetElement(1)) + (c.GetElement(2) + c.GetElement(3));
-                for (; i < n; i++)
-                {
-                    sum += double.CreateTruncating(p[i]);
-                }
-                return sum;
+            }
+            for (; i < src.Length; i++)
+            {
+                dst[i] = double.CreateTruncating(src[i]);
             }
         }
     }

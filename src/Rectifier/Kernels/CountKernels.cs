@@ -191,7 +191,7 @@ internal static unsafe class CountKernels
             }
             fixed (T* p = data)
             {
-                Pass<T, Identity<T>>(default, p, null, rows, threshold);
+                Pass<T, IdentityOperator<T>>(default, p, null, rows, threshold);
             }
         }
 
@@ -452,15 +452,6 @@ internal static unsafe class CountKernels
         TV a = W.Apply(op, W.Load(x));
         W.Store(a, y);
         return W.CountInto(acc, a, t);
-    }
-
-    /// <summary>x itself: the operator of a pass that only counts.</summary>
-    private readonly struct Identity<T> : IUnaryOperator<T> where T : unmanaged
-    {
-        public T Invoke(T x) => x;
-        public Vector128<T> Invoke(Vector128<T> x) => x;
-        public Vector256<T> Invoke(Vector256<T> x) => x;
-        public Vector512<T> Invoke(Vector512<T> x) => x;
     }
 
     /// <summary>One vector width for <see cref="CountKernels"/>: lanes of T, counters in integer lanes of T's size.</summary>

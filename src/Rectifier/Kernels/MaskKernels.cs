@@ -10,6 +10,7 @@ namespace Rectifier.Kernels;
 internal interface IPassPredicate<T> where T : unmanaged
 {
     bool Invoke(T x);
+    Vector128<T> Invoke(Vector128<T> x);
     Vector256<T> Invoke(Vector256<T> x);
     Vector512<T> Invoke(Vector512<T> x);
 }
@@ -18,6 +19,7 @@ internal interface IPassPredicate<T> where T : unmanaged
 internal readonly struct NotAtMostPass<T>(T t) : IPassPredicate<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public bool Invoke(T x) => !(x <= t);
+    public Vector128<T> Invoke(Vector128<T> x) => ~Vector128.LessThanOrEqual(x, Vector128.Create(t));
     public Vector256<T> Invoke(Vector256<T> x) => ~Vector256.LessThanOrEqual(x, Vector256.Create(t));
     public Vector512<T> Invoke(Vector512<T> x) => ~Vector512.LessThanOrEqual(x, Vector512.Create(t));
 }
@@ -26,6 +28,7 @@ internal readonly struct NotAtMostPass<T>(T t) : IPassPredicate<T> where T : unm
 internal readonly struct PositivePass<T> : IPassPredicate<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public bool Invoke(T x) => x > T.Zero;
+    public Vector128<T> Invoke(Vector128<T> x) => Vector128.GreaterThan(x, Vector128<T>.Zero);
     public Vector256<T> Invoke(Vector256<T> x) => Vector256.GreaterThan(x, Vector256<T>.Zero);
     public Vector512<T> Invoke(Vector512<T> x) => Vector512.GreaterThan(x, Vector512<T>.Zero);
 }
@@ -34,6 +37,7 @@ internal readonly struct PositivePass<T> : IPassPredicate<T> where T : unmanaged
 internal readonly struct InsidePass<T>(T min, T max) : IPassPredicate<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public bool Invoke(T x) => !(x <= min || x >= max);
+    public Vector128<T> Invoke(Vector128<T> x) => ~(Vector128.LessThanOrEqual(x, Vector128.Create(min)) | Vector128.GreaterThanOrEqual(x, Vector128.Create(max)));
     public Vector256<T> Invoke(Vector256<T> x) => ~(Vector256.LessThanOrEqual(x, Vector256.Create(min)) | Vector256.GreaterThanOrEqual(x, Vector256.Create(max)));
     public Vector512<T> Invoke(Vector512<T> x) => ~(Vector512.LessThanOrEqual(x, Vector512.Create(min)) | Vector512.GreaterThanOrEqual(x, Vector512.Create(max)));
 }
@@ -42,6 +46,7 @@ internal readonly struct InsidePass<T>(T min, T max) : IPassPredicate<T> where T
 internal interface IBlockedGradient<T> where T : unmanaged
 {
     T Invoke(T g, long index);
+    Vector128<T> Invoke(Vector128<T> g, long index);
     Vector256<T> Invoke(Vector256<T> g, long index);
     Vector512<T> Invoke(Vector512<T> g, long index);
 }
@@ -49,6 +54,7 @@ internal interface IBlockedGradient<T> where T : unmanaged
 internal readonly struct ZeroGradient<T> : IBlockedGradient<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public T Invoke(T g, long index) => T.Zero;
+    public Vector128<T> Invoke(Vector128<T> g, long index) => Vector128<T>.Zero;
     public Vector256<T> Invoke(Vector256<T> g, long index) => Vector256<T>.Zero;
     public Vector512<T> Invoke(Vector512<T> g, long index) => Vector512<T>.Zero;
 }
@@ -56,6 +62,7 @@ internal readonly struct ZeroGradient<T> : IBlockedGradient<T> where T : unmanag
 internal readonly struct SlopeGradient<T>(T slope) : IBlockedGradient<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public T Invoke(T g, long index) => g * slope;
+    public Vector128<T> Invoke(Vector128<T> g, long index) => g * Vector128.Create(slope);
     public Vector256<T> Invoke(Vector256<T> g, long index) => g * Vector256.Create(slope);
     public Vector512<T> Invoke(Vector512<T> g, long index) => g * Vector512.Create(slope);
 }
@@ -71,6 +78,16 @@ internal readonly struct RandomSlopeGradient<T>(ulong seed, ulong position, doub
     }
 
     public T Invoke(T g, long index) => g * Slope(index);
+
+    public Vector128<T> Invoke(Vector128<T> g, long index)
+    {
+        Span<T> r = stackalloc T[Vector128<T>.Count];
+        for (int i = 0; i < r.Length; i++)
+        {
+            r[i] = Slope(index + i);
+        }
+        return g * Vector128.Create<T>(r);
+    }
 
     public Vector256<T> Invoke(Vector256<T> g, long index)
     {
@@ -176,199 +193,214 @@ internal static unsafe class MaskKernels
         }
     }
 
-    /// <summary>y and the mask words for [start, end) (start a multiple of 64).</summary>
-    private static void ForwardRange<T, TOp, TP>(T* x, T* y, ulong* mask, nint start, nint end, TOp op, TP pass)
+    /// <summary>y and the mask words for [start, end) (start a multiple of 64), at the widest accelerated width.</summary>
+    private static void ForwardRange<T, TOp, TP>(T* x, T* y, ulong* mask, nint start, nint end, TOp op, TP pass, bool stream)
         where T : unmanaged where TOp : struct, Operators.IUnaryOperator<T> where TP : struct, IPassPredicate<T>
     {
-        for (nint b = start; b < end; b += 64)
+        if (Vector512.IsHardwareAccelerated)
         {
-            nint len = Math.Min(64, end - b);
-            ulong bits = 0;
-            if (len == 64 && Vector512.IsHardwareAccelerated)
+            if (stream && ((nint)(y) % sizeof(T)) == 0)
             {
-                for (int j = 0; j < 64; j += Vector512<T>.Count)
-                {
-                    Vector512<T> v = Vector512.Load(x + b + j);
-                    op.Invoke(v).Store(y + b + j);
-                    bits |= (ulong)pass.Invoke(v).ExtractMostSignificantBits() << j;
-                }
-            }
-            else if (len == 64 && Vector256.IsHardwareAccelerated)
-            {
-                for (int j = 0; j < 64; j += Vector256<T>.Count)
-                {
-                    Vector256<T> v = Vector256.Load(x + b + j);
-                    op.Invoke(v).Store(y + b + j);
-                    bits |= (ulong)pass.Invoke(v).ExtractMostSignificantBits() << j;
-                }
+                ForwardLanes<T, TOp, TP, Lanes512<T>, NonTemporalStores>(x, y, mask, start, end, op, pass);
             }
             else
             {
-                for (int j = 0; j < len; j++)
-                {
-                    T v = x[b + j];
-                    y[b + j] = op.Invoke(v);
-                    bits |= pass.Invoke(v) ? 1UL << j : 0;
-                }
+                ForwardLanes<T, TOp, TP, Lanes512<T>, CachedStores>(x, y, mask, start, end, op, pass);
             }
-            mask[b / 64] = bits;
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            if (stream && ((nint)(y) % sizeof(T)) == 0)
+            {
+                ForwardLanes<T, TOp, TP, Lanes256<T>, NonTemporalStores>(x, y, mask, start, end, op, pass);
+            }
+            else
+            {
+                ForwardLanes<T, TOp, TP, Lanes256<T>, CachedStores>(x, y, mask, start, end, op, pass);
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            if (stream && ((nint)(y) % sizeof(T)) == 0)
+            {
+                ForwardLanes<T, TOp, TP, Lanes128<T>, NonTemporalStores>(x, y, mask, start, end, op, pass);
+            }
+            else
+            {
+                ForwardLanes<T, TOp, TP, Lanes128<T>, CachedStores>(x, y, mask, start, end, op, pass);
+            }
+        }
+        else
+        {
+            ForwardLanes<T, TOp, TP, LanesScalar<T>, CachedStores>(x, y, mask, start, end, op, pass);
         }
     }
 
-    private static readonly Vector512<int> LaneBits32 = Vector512.Create(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768);
-    private static readonly Vector512<long> LaneBits64 = Vector512.Create(1L, 2, 4, 8, 16, 32, 64, 128);
-
-    /// <summary>dx for [start, end) (start a multiple of 64) from g and the mask.</summary>
-    private static void BackwardRange<T, TG>(T* g, T* dx, ulong* mask, nint start, nint end, TG blocked)
+    /// <summary>dx for [start, end) (start a multiple of 64) from g and the mask, at the widest accelerated width.</summary>
+    private static void BackwardRange<T, TG>(T* g, T* dx, ulong* mask, nint start, nint end, TG blocked, bool stream)
         where T : unmanaged where TG : struct, IBlockedGradient<T>
     {
-        for (nint b = start; b < end; b += 64)
+        if (Vector512.IsHardwareAccelerated)
         {
-            nint len = Math.Min(64, end - b);
-            ulong word = mask[b / 64];
-            if (len == 64 && Vector512.IsHardwareAccelerated)
+            if (stream && ((nint)(dx) % sizeof(T)) == 0)
             {
-                for (int j = 0; j < 64; j += Vector512<T>.Count)
-                {
-                    Vector512<T> gv = Vector512.Load(g + b + j);
-                    ulong lanes = (word >> j) & ((1UL << Vector512<T>.Count) - 1);
-                    Vector512<T> pass = Vector512<T>.Count == 16
-                        ? Vector512.Equals(Vector512.Create((int)lanes) & LaneBits32, LaneBits32).As<int, T>()
-                        : Vector512.Equals(Vector512.Create((long)lanes) & LaneBits64, LaneBits64).As<long, T>();
-                    Vector512<T> result = lanes == (1UL << Vector512<T>.Count) - 1 ? gv : Vector512.ConditionalSelect(pass, gv, blocked.Invoke(gv, b + j));
-                    result.Store(dx + b + j);
-                }
+                BackwardLanes<T, TG, Lanes512<T>, NonTemporalStores>(g, dx, mask, start, end, blocked);
             }
             else
             {
-                for (int j = 0; j < len; j++)
-                {
-                    T gj = g[b + j];
-                    dx[b + j] = ((word >> j) & 1) != 0 ? gj : blocked.Invoke(gj, b + j);
-                }
+                BackwardLanes<T, TG, Lanes512<T>, CachedStores>(g, dx, mask, start, end, blocked);
             }
         }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            if (stream && ((nint)(dx) % sizeof(T)) == 0)
+            {
+                BackwardLanes<T, TG, Lanes256<T>, NonTemporalStores>(g, dx, mask, start, end, blocked);
+            }
+            else
+            {
+                BackwardLanes<T, TG, Lanes256<T>, CachedStores>(g, dx, mask, start, end, blocked);
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            if (stream && ((nint)(dx) % sizeof(T)) == 0)
+            {
+                BackwardLanes<T, TG, Lanes128<T>, NonTemporalStores>(g, dx, mask, start, end, blocked);
+            }
+            else
+            {
+                BackwardLanes<T, TG, Lanes128<T>, CachedStores>(g, dx, mask, start, end, blocked);
+            }
+        }
+        else
+        {
+            BackwardLanes<T, TG, LanesScalar<T>, CachedStores>(g, dx, mask, start, end, blocked);
+        }
+    }
+
+    /// <summary>The mask forward, written once over the lane width. Vectors sit on the destination's vector grid (so
+    /// stores never split a cache line and can bypass the cache when streaming), in groups of 64 elements whose bits
+    /// straddle two words by the fixed shift s of that grid; the words are written whole, each once. start is a
+    /// multiple of 64, so the words of [start, end) belong to this range alone.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ForwardLanes<T, TOp, TP, L, S>(T* x, T* y, ulong* mask, nint start, nint end, TOp op, TP pass)
+        where T : unmanaged where TOp : struct, Operators.IUnaryOperator<T> where TP : struct, IPassPredicate<T> where L : struct, IMaskLanes<T>
+        where S : struct, IStoreMode
+    {
+        nint v = L.Count, i = start;
+        bool aligned = ((nint)y % sizeof(T)) == 0;
+        bool stream = S.NonTemporal;
+        ulong carry = 0;
+        for (; aligned && i < end && ((nint)(y + i) & (v * sizeof(T) - 1)) != 0; i++)
+        {
+            carry |= LanesScalar<T>.Forward(op, pass, x + i, y + i, false) << (int)(i - start);
+        }
+        int s = (int)(i - start);
+        ulong* word = mask + start / 64;
+        for (; i + 64 <= end; i += 64)
+        {
+            ulong bits = 0;
+            for (nint j = 0; j < 64; j += 4 * v)
+            {
+                ulong b0 = L.Forward(op, pass, x + i + j, y + i + j, stream);
+                ulong b1 = L.Forward(op, pass, x + i + j + v, y + i + j + v, stream);
+                ulong b2 = L.Forward(op, pass, x + i + j + 2 * v, y + i + j + 2 * v, stream);
+                ulong b3 = L.Forward(op, pass, x + i + j + 3 * v, y + i + j + 3 * v, stream);
+                bits |= (b0 | b1 << (int)v | b2 << (int)(2 * v) | b3 << (int)(3 * v)) << (int)j;
+            }
+            *word++ = carry | bits << s;
+            carry = s == 0 ? 0 : bits >> (64 - s);
+        }
+        ulong rest = 0;
+        nint r = 0;
+        for (; i + r + v <= end; r += v)
+        {
+            rest |= L.Forward(op, pass, x + i + r, y + i + r, stream) << (int)r;
+        }
+        for (; i + r < end; r++)
+        {
+            rest |= LanesScalar<T>.Forward(op, pass, x + i + r, y + i + r, false) << (int)r;
+        }
+        if (s + r > 0)
+        {
+            word[0] = carry | rest << s;
+        }
+        if (s + r > 64)
+        {
+            word[1] = rest >> (64 - s);
+        }
+        if (stream && System.Runtime.Intrinsics.X86.Sse.IsSupported)
+        {
+            System.Runtime.Intrinsics.X86.Sse.StoreFence();
+        }
+    }
+
+    /// <summary>The mask backward, written once over the lane width: vectors on the destination's vector grid, in
+    /// groups of 64 elements whose bits are read across two words by the grid's fixed shift.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void BackwardLanes<T, TG, L, S>(T* g, T* dx, ulong* mask, nint start, nint end, TG blocked)
+        where T : unmanaged where TG : struct, IBlockedGradient<T> where L : struct, IMaskLanes<T> where S : struct, IStoreMode
+    {
+        nint v = L.Count, i = start;
+        bool aligned = ((nint)dx % sizeof(T)) == 0;
+        bool stream = S.NonTemporal;
+        for (; aligned && i < end && ((nint)(dx + i) & (v * sizeof(T) - 1)) != 0; i++)
+        {
+            LanesScalar<T>.Backward(blocked, g + i, dx + i, mask[i / 64] >> (int)(i % 64), i, false);
+        }
+        int s = (int)(i - start);
+        ulong* word = mask + start / 64;
+        for (; i + 64 <= end; i += 64, word++)
+        {
+            ulong bits = s == 0 ? word[0] : word[0] >> s | word[1] << (64 - s);
+            for (nint j = 0; j < 64; j += 4 * v)
+            {
+                ulong lanes = bits >> (int)j;
+                L.Backward(blocked, g + i + j, dx + i + j, lanes, i + j, stream);
+                L.Backward(blocked, g + i + j + v, dx + i + j + v, lanes >> (int)v, i + j + v, stream);
+                L.Backward(blocked, g + i + j + 2 * v, dx + i + j + 2 * v, lanes >> (int)(2 * v), i + j + 2 * v, stream);
+                L.Backward(blocked, g + i + j + 3 * v, dx + i + j + 3 * v, lanes >> (int)(3 * v), i + j + 3 * v, stream);
+            }
+        }
+        for (; i + v <= end; i += v)
+        {
+            L.Backward(blocked, g + i, dx + i, Bits(mask, i, (int)v), i, stream);
+        }
+        for (; i < end; i++)
+        {
+            LanesScalar<T>.Backward(blocked, g + i, dx + i, mask[i / 64] >> (int)(i % 64), i, false);
+        }
+        if (stream && System.Runtime.Intrinsics.X86.Sse.IsSupported)
+        {
+            System.Runtime.Intrinsics.X86.Sse.StoreFence();
+        }
+    }
+
+    /// <summary>The bits of elements [i, i + count) in the low bits (count ≤ 64; higher bits are garbage). The caller
+    /// guarantees i + count ≤ the element count, so a second word read is inside the mask.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Bits(ulong* mask, nint i, int count)
+    {
+        int shift = (int)(i % 64);
+        ulong lanes = mask[i / 64] >> shift;
+        if (shift + count > 64)
+        {
+            lanes |= mask[i / 64 + 1] << (64 - shift);
+        }
+        return lanes;
     }
 
     private readonly struct ForwardBody<T, TOp, TP>(T* x, T* y, ulong* mask, TOp op, TP pass, bool nonTemporal) : IRangeBody
         where T : unmanaged where TOp : struct, Operators.IUnaryOperator<T> where TP : struct, IPassPredicate<T>
     {
-        public void Run(nint start, nint end)
-        {
-            if (nonTemporal && Vector512.IsHardwareAccelerated)
-            {
-                ForwardStreaming(x, y, mask, start, end, op, pass);
-            }
-            else
-            {
-                ForwardRange(x, y, mask, start, end, op, pass);
-            }
-        }
+        public void Run(nint start, nint end) => ForwardRange(x, y, mask, start, end, op, pass, nonTemporal);
     }
 
     private readonly struct BackwardBody<T, TG>(T* g, T* dx, ulong* mask, TG blocked, bool nonTemporal) : IRangeBody
         where T : unmanaged where TG : struct, IBlockedGradient<T>
     {
-        public void Run(nint start, nint end)
-        {
-            if (nonTemporal && Vector512.IsHardwareAccelerated)
-            {
-                BackwardStreaming(g, dx, mask, start, end, blocked);
-            }
-            else
-            {
-                BackwardRange(g, dx, mask, start, end, blocked);
-            }
-        }
-    }
-
-    /// <summary>The forward for data past the cache: vectors on the destination's 64-byte grid (so they can bypass
-    /// the cache), the mask assembled word by word from bits that may straddle two words. start is a multiple of 64,
-    /// so the words of [start, end) belong to this range alone.</summary>
-    private static void ForwardStreaming<T, TOp, TP>(T* x, T* y, ulong* mask, nint start, nint end, TOp op, TP pass)
-        where T : unmanaged where TOp : struct, Operators.IUnaryOperator<T> where TP : struct, IPassPredicate<T>
-    {
-        nint v = Vector512<T>.Count;
-        nint i = start, w = start / 64;
-        ulong word = 0;
-        bool aligned = ((nint)y % sizeof(T)) == 0;
-        for (; i < end && (!aligned || ((nint)(y + i) & 63) != 0); i++)
-        {
-            y[i] = op.Invoke(x[i]);
-            Put(mask, ref w, ref word, i, pass.Invoke(x[i]) ? 1UL : 0, 1);
-        }
-        for (; aligned && i + v <= end; i += v)
-        {
-            Vector512<T> xv = Vector512.Load(x + i);
-            op.Invoke(xv).StoreAlignedNonTemporal(y + i);
-            Put(mask, ref w, ref word, i, pass.Invoke(xv).ExtractMostSignificantBits(), (int)v);
-        }
-        for (; i < end; i++)
-        {
-            y[i] = op.Invoke(x[i]);
-            Put(mask, ref w, ref word, i, pass.Invoke(x[i]) ? 1UL : 0, 1);
-        }
-        if (i > w * 64)
-        {
-            mask[w] = word;
-        }
-        if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
-        {
-            System.Runtime.Intrinsics.X86.Sse.StoreFence();
-        }
-    }
-
-    /// <summary>Adds <paramref name="count"/> bits for elements [i, i + count) to the word being assembled, writing it
-    /// out when it is complete.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Put(ulong* mask, ref nint w, ref ulong word, nint i, ulong bits, int count)
-    {
-        int shift = (int)(i - w * 64);
-        word |= bits << shift;
-        if (shift + count >= 64)
-        {
-            mask[w++] = word;
-            word = shift + count > 64 ? bits >> (64 - shift) : 0;
-        }
-    }
-
-    /// <summary>The backward for data past the cache: vectors on the destination's 64-byte grid, their bits read
-    /// across word boundaries.</summary>
-    private static void BackwardStreaming<T, TG>(T* g, T* dx, ulong* mask, nint start, nint end, TG blocked)
-        where T : unmanaged where TG : struct, IBlockedGradient<T>
-    {
-        nint v = Vector512<T>.Count;
-        nint i = start;
-        bool aligned = ((nint)dx % sizeof(T)) == 0;
-        for (; i < end && (!aligned || ((nint)(dx + i) & 63) != 0); i++)
-        {
-            dx[i] = ((mask[i / 64] >> (int)(i % 64)) & 1) != 0 ? g[i] : blocked.Invoke(g[i], i);
-        }
-        ulong full = (1UL << (int)v) - 1;
-        for (; aligned && i + v <= end; i += v)
-        {
-            int shift = (int)(i % 64);
-            ulong lanes = mask[i / 64] >> shift;
-            if (shift + v > 64)
-            {
-                lanes |= mask[i / 64 + 1] << (64 - shift);
-            }
-            lanes &= full;
-            Vector512<T> gv = Vector512.Load(g + i);
-            Vector512<T> pass = Vector512<T>.Count == 16
-                ? Vector512.Equals(Vector512.Create((int)lanes) & LaneBits32, LaneBits32).As<int, T>()
-                : Vector512.Equals(Vector512.Create((long)lanes) & LaneBits64, LaneBits64).As<long, T>();
-            Vector512<T> result = lanes == full ? gv : Vector512.ConditionalSelect(pass, gv, blocked.Invoke(gv, i));
-            result.StoreAlignedNonTemporal(dx + i);
-        }
-        for (; i < end; i++)
-        {
-            dx[i] = ((mask[i / 64] >> (int)(i % 64)) & 1) != 0 ? g[i] : blocked.Invoke(g[i], i);
-        }
-        if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
-        {
-            System.Runtime.Intrinsics.X86.Sse.StoreFence();
-        }
+        public void Run(nint start, nint end) => BackwardRange(g, dx, mask, start, end, blocked, nonTemporal);
     }
 
     private const int HalfChunk = 1024;
@@ -385,7 +417,7 @@ internal static unsafe class MaskKernels
             {
                 int len = (int)Math.Min(HalfChunk, end - s);
                 TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(x + s, len), new Span<float>(fx, len));
-                ForwardRange(fx, fy, mask + s / 64, 0, len, op, pass);
+                ForwardRange(fx, fy, mask + s / 64, 0, len, op, pass, false);
                 TensorPrimitives.ConvertToHalf(new ReadOnlySpan<float>(fy, len), new Span<Half>(y + s, len));
             }
         }
@@ -401,7 +433,7 @@ internal static unsafe class MaskKernels
             {
                 int len = (int)Math.Min(HalfChunk, end - s);
                 TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(g + s, len), new Span<float>(fg, len));
-                BackwardRange(fg, fd, mask + s / 64, 0, len, new OffsetGradient<TG>(blocked, s));
+                BackwardRange(fg, fd, mask + s / 64, 0, len, new OffsetGradient<TG>(blocked, s), false);
                 TensorPrimitives.ConvertToHalf(new ReadOnlySpan<float>(fd, len), new Span<Half>(dx + s, len));
             }
         }
@@ -411,7 +443,186 @@ internal static unsafe class MaskKernels
     private readonly struct OffsetGradient<TG>(TG inner, nint offset) : IBlockedGradient<float> where TG : struct, IBlockedGradient<float>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public float Invoke(float g, long index) => inner.Invoke(g, index + offset);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector128<float> Invoke(Vector128<float> g, long index) => inner.Invoke(g, index + offset);
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector256<float> Invoke(Vector256<float> g, long index) => inner.Invoke(g, index + offset);
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public Vector512<float> Invoke(Vector512<float> g, long index) => inner.Invoke(g, index + offset);
     }
+}
+
+/// <summary>One lane width as the mask blocks see it: a vector of the operator with its pass bits, and a vector of the
+/// gradient from its bits. The block loops of <see cref="MaskKernels"/> are written once over this.</summary>
+internal unsafe interface IMaskLanes<T> where T : unmanaged
+{
+    static abstract nint Count { get; }
+
+    /// <summary>y = op(x) for one vector (streamed past the cache when asked: y then on the vector grid); returns the
+    /// pass bits, lane k in bit k.</summary>
+    static abstract ulong Forward<TOp, TP>(in TOp op, in TP pass, T* x, T* y, bool stream)
+        where TOp : struct, Operators.IUnaryOperator<T> where TP : struct, IPassPredicate<T>;
+
+    /// <summary>dx = g where bit k of <paramref name="lanes"/> is set, else the blocked gradient (bits above the
+    /// width are ignored).</summary>
+    static abstract void Backward<TG>(in TG blocked, T* g, T* dx, ulong lanes, long index, bool stream) where TG : struct, IBlockedGradient<T>;
+}
+
+internal readonly unsafe struct Lanes512<T> : IMaskLanes<T> where T : unmanaged
+{
+    public static nint Count => Vector512<T>.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Forward<TOp, TP>(in TOp op, in TP pass, T* x, T* y, bool stream)
+        where TOp : struct, Operators.IUnaryOperator<T> where TP : struct, IPassPredicate<T>
+    {
+        Vector512<T> v = Vector512.Load(x);
+        Vector512<T> r = op.Invoke(v);
+        if (stream)
+        {
+            r.StoreAlignedNonTemporal(y);
+        }
+        else
+        {
+            r.Store(y);
+        }
+        return pass.Invoke(v).ExtractMostSignificantBits();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Backward<TG>(in TG blocked, T* g, T* dx, ulong lanes, long index, bool stream) where TG : struct, IBlockedGradient<T>
+    {
+        ulong full = (1UL << Vector512<T>.Count) - 1;
+        lanes &= full;
+        Vector512<T> gv = Vector512.Load(g);
+        Vector512<T> pass = sizeof(T) == 4
+            ? Vector512.Equals(Vector512.Create((int)lanes) & Vector512.Create(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768),
+                Vector512.Create(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768)).As<int, T>()
+            : Vector512.Equals(Vector512.Create((long)lanes) & Vector512.Create(1L, 2, 4, 8, 16, 32, 64, 128), Vector512.Create(1L, 2, 4, 8, 16, 32, 64, 128)).As<long, T>();
+        Vector512<T> r = lanes == full ? gv : Vector512.ConditionalSelect(pass, gv, blocked.Invoke(gv, index));
+        if (stream)
+        {
+            r.StoreAlignedNonTemporal(dx);
+        }
+        else
+        {
+            r.Store(dx);
+        }
+    }
+}
+
+internal readonly unsafe struct Lanes256<T> : IMaskLanes<T> where T : unmanaged
+{
+    public static nint Count => Vector256<T>.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Forward<TOp, TP>(in TOp op, in TP pass, T* x, T* y, bool stream)
+        where TOp : struct, Operators.IUnaryOperator<T> where TP : struct, IPassPredicate<T>
+    {
+        Vector256<T> v = Vector256.Load(x);
+        Vector256<T> r = op.Invoke(v);
+        if (stream)
+        {
+            r.StoreAlignedNonTemporal(y);
+        }
+        else
+        {
+            r.Store(y);
+        }
+        return pass.Invoke(v).ExtractMostSignificantBits();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Backward<TG>(in TG blocked, T* g, T* dx, ulong lanes, long index, bool stream) where TG : struct, IBlockedGradient<T>
+    {
+        ulong full = (1UL << Vector256<T>.Count) - 1;
+        lanes &= full;
+        Vector256<T> gv = Vector256.Load(g);
+        Vector256<T> pass = sizeof(T) == 4
+            ? Vector256.Equals(Vector256.Create((int)lanes) & Vector256.Create(1, 2, 4, 8, 16, 32, 64, 128), Vector256.Create(1, 2, 4, 8, 16, 32, 64, 128)).As<int, T>()
+            : Vector256.Equals(Vector256.Create((long)lanes) & Vector256.Create(1L, 2, 4, 8), Vector256.Create(1L, 2, 4, 8)).As<long, T>();
+        Vector256<T> r = lanes == full ? gv : Vector256.ConditionalSelect(pass, gv, blocked.Invoke(gv, index));
+        if (stream)
+        {
+            r.StoreAlignedNonTemporal(dx);
+        }
+        else
+        {
+            r.Store(dx);
+        }
+    }
+}
+
+internal readonly unsafe struct Lanes128<T> : IMaskLanes<T> where T : unmanaged
+{
+    public static nint Count => Vector128<T>.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Forward<TOp, TP>(in TOp op, in TP pass, T* x, T* y, bool stream)
+        where TOp : struct, Operators.IUnaryOperator<T> where TP : struct, IPassPredicate<T>
+    {
+        Vector128<T> v = Vector128.Load(x);
+        Vector128<T> r = op.Invoke(v);
+        if (stream)
+        {
+            r.StoreAlignedNonTemporal(y);
+        }
+        else
+        {
+            r.Store(y);
+        }
+        return pass.Invoke(v).ExtractMostSignificantBits();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Backward<TG>(in TG blocked, T* g, T* dx, ulong lanes, long index, bool stream) where TG : struct, IBlockedGradient<T>
+    {
+        ulong full = (1UL << Vector128<T>.Count) - 1;
+        lanes &= full;
+        Vector128<T> gv = Vector128.Load(g);
+        Vector128<T> pass = sizeof(T) == 4
+            ? Vector128.Equals(Vector128.Create((int)lanes) & Vector128.Create(1, 2, 4, 8), Vector128.Create(1, 2, 4, 8)).As<int, T>()
+            : Vector128.Equals(Vector128.Create((long)lanes) & Vector128.Create(1L, 2), Vector128.Create(1L, 2)).As<long, T>();
+        Vector128<T> r = lanes == full ? gv : Vector128.ConditionalSelect(pass, gv, blocked.Invoke(gv, index));
+        if (stream)
+        {
+            r.StoreAlignedNonTemporal(dx);
+        }
+        else
+        {
+            r.Store(dx);
+        }
+    }
+}
+
+/// <summary>One element: the tails, and every element where no vector width is accelerated.</summary>
+internal readonly unsafe struct LanesScalar<T> : IMaskLanes<T> where T : unmanaged
+{
+    public static nint Count => 1;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Forward<TOp, TP>(in TOp op, in TP pass, T* x, T* y, bool stream)
+        where TOp : struct, Operators.IUnaryOperator<T> where TP : struct, IPassPredicate<T>
+    {
+        T v = *x;
+        *y = op.Invoke(v);
+        return pass.Invoke(v) ? 1UL : 0;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Backward<TG>(in TG blocked, T* g, T* dx, ulong lanes, long index, bool stream) where TG : struct, IBlockedGradient<T>
+        => *dx = (lanes & 1) != 0 ? *g : blocked.Invoke(*g, index);
+}
+
+/// <summary>Whether a pass stores past the cache, as a type so that the choice is folded out of the loops.</summary>
+internal interface IStoreMode
+{
+    static abstract bool NonTemporal { get; }
+}
+
+internal readonly struct CachedStores : IStoreMode
+{
+    public static bool NonTemporal => false;
+}
+
+internal readonly struct NonTemporalStores : IStoreMode
+{
+    public static bool NonTemporal => true;
 }

@@ -43,3 +43,12 @@ internal interface ITernaryOperator<T> where T : unmanaged
     Vector256<T> Invoke(Vector256<T> x, Vector256<T> y, Vector256<T> z);
     Vector512<T> Invoke(Vector512<T> x, Vector512<T> y, Vector512<T> z);
 }
+
+/// <summary>x itself: the operator of a pass that only copies or only counts.</summary>
+internal readonly struct IdentityOperator<T> : IUnaryOperator<T> where T : unmanaged
+{
+    public T Invoke(T x) => x;
+    public Vector128<T> Invoke(Vector128<T> x) => x;
+    public Vector256<T> Invoke(Vector256<T> x) => x;
+    public Vector512<T> Invoke(Vector512<T> x) => x;
+}
