@@ -43,6 +43,56 @@ internal static unsafe class Elementwise
         }
     }
 
+    /// <summary><see cref="Unary{T, TF, TD}"/>, with Half computed by <paramref name="h"/> on its 16-bit patterns (for
+    /// operators that only compare and select, so no conversion is needed and Half runs at the speed of a copy).</summary>
+    public static void Unary<T, TF, TD, TH>(ReadOnlySpan<T> x, Span<T> destination, TF f, TD d, TH h)
+        where T : unmanaged where TF : struct, IUnaryOperator<float> where TD : struct, IUnaryOperator<double> where TH : struct, IUnaryOperator<ushort>
+    {
+        if (typeof(T) != typeof(Half))
+        {
+            Unary(x, destination, f, d);
+            return;
+        }
+        CheckDestination(x, destination, "x", "destination");
+        if (x.IsEmpty)
+        {
+            return;
+        }
+        fixed (T* px = x)
+        fixed (T* pd = destination)
+        {
+            Execute((ushort*)pd, x.Length, 2, px == pd, new UnaryKernel<ushort, TH>((ushort*)px, h));
+        }
+    }
+
+    /// <summary><see cref="Binary{T, TF, TD}"/>, with Half computed by <paramref name="h"/> on its 16-bit patterns.</summary>
+    public static void Binary<T, TF, TD, TH>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination, TF f, TD d, TH h, string xName = "x")
+        where T : unmanaged where TF : struct, IBinaryOperator<float> where TD : struct, IBinaryOperator<double> where TH : struct, IBinaryOperator<ushort>
+    {
+        if (typeof(T) != typeof(Half))
+        {
+            Binary(x, y, destination, f, d, xName);
+            return;
+        }
+        const string yName = "gradOutput", destinationName = "gradInput";
+        if (y.Length != x.Length)
+        {
+            ThrowHelper.LengthMismatch(yName, x.Length, y.Length);
+        }
+        CheckDestination(x, destination, xName, destinationName);
+        CheckDestination(y, destination, yName, destinationName);
+        if (x.IsEmpty)
+        {
+            return;
+        }
+        fixed (T* px = x)
+        fixed (T* py = y)
+        fixed (T* pd = destination)
+        {
+            Execute((ushort*)pd, x.Length, 3, px == pd || py == pd, new BinaryKernel<ushort, TH>((ushort*)px, (ushort*)py, h));
+        }
+    }
+
     public static void Binary<T, TF, TD>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination, TF f, TD d,
         string xName = "x", string yName = "gradOutput", string destinationName = "gradInput")
         where T : unmanaged where TF : struct, IBinaryOperator<float> where TD : struct, IBinaryOperator<double>
