@@ -284,14 +284,16 @@ public static unsafe partial class Fused
             /// streams past the cache, each block is computed into a stack buffer, summed there and then streamed out).</summary>
             private double RunOne<TSum>(T* xr, T* gr, T* dr, T b) where TSum : struct, IOrderedSum<TSum>
             {
-                const int Block = 1024;
+                // small blocks while in cache (each is summed straight after it is written: measured best at 128 on
+                // every leg); large ones when streaming, so that the store fence after each block is amortised
+                int block = stream ? 2048 : 128;
                 var kernel = new BinaryKernel<T, BiasBackwardOperator<T, TOp>>(xr, gr, new BiasBackwardOperator<T, TOp>(op, b));
-                T* buffer = stackalloc T[stream ? Block : 0];
+                T* buffer = stackalloc T[stream ? 2048 : 0];
                 nint whole = (nint)(inner & ~(long)(OrderedSum.Chunk - 1));
                 TSum acc = default;
-                for (nint i = 0; i < whole; i += Block)
+                for (nint i = 0; i < whole; i += block)
                 {
-                    nint end = Math.Min(whole, i + Block);
+                    nint end = Math.Min(whole, i + block);
                     T* target = stream ? buffer - i : dr;
                     ElementwiseDriver.Run(kernel, target, i, end, nonTemporal: false);
                     for (nint j = i; j < end; j += OrderedSum.Chunk)
