@@ -16,7 +16,7 @@ public static class SmoothSuite
         ("selu", (x, y) => Activations.Selu<float>(x, y), (x, g, y) => Activations.SeluBackward<float>(x, g, y)),
         ("celu", (x, y) => Activations.Celu<float>(x, y), (x, g, y) => Activations.CeluBackward<float>(x, g, y)),
         ("gelu", (x, y) => Activations.Gelu<float>(x, y), (x, g, y) => Activations.GeluBackward<float>(x, g, y)),
-        ("gelu_tanh", (x, y) => Activations.Gelu<float>(x, y, GeluApproximation.Tanh), (x, g, y) => Activations.GeluBackward<float>(x, g, y, GeluApproximation.Tanh)),
+        ("gelu_tanh", (x, y) => Activations.Gelu<float>(x, GeluApproximation.Tanh, y), (x, g, y) => Activations.GeluBackward<float>(x, g, GeluApproximation.Tanh, y)),
         ("silu", (x, y) => Activations.Silu<float>(x, y), (x, g, y) => Activations.SiluBackward<float>(x, g, y)),
         ("mish", (x, y) => Activations.Mish<float>(x, y), (x, g, y) => Activations.MishBackward<float>(x, g, y)),
         ("softplus", (x, y) => Activations.Softplus<float>(x, y), (x, g, y) => Activations.SoftplusBackward<float>(x, g, y)),

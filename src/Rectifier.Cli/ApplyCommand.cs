@@ -400,12 +400,12 @@ internal static class ApplyCommand
             ReadOnlySpan<T> w2 = weights.AsSpan(p.FirstChannel, p.Channels);
             if (g is null)
             {
-                Activations.PRelu<T>(xs, shape, w2, ys, 1);
+                Activations.PRelu<T>(xs, shape, w2, 1, ys);
             }
             else
             {
                 Span<T> gw = gwPiece.AsSpan(0, p.Channels);
-                Activations.PReluBackward<T>(xs, shape, gs, w2, ys, gw, 1);
+                Activations.PReluBackward<T>(xs, shape, gs, w2, 1, ys, gw);
                 for (int c = 0; c < p.Channels; c++)
                 {
                     gradWeight[p.FirstChannel + c] += double.CreateTruncating(gw[c]);

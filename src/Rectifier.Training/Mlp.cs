@@ -32,7 +32,7 @@ internal static class Initialisations
 
 /// <summary>A multilayer perceptron in <typeparamref name="T"/> (float for the experiments, double for the gradient
 /// checks): dense layers with an activation, a linear output layer, softmax cross-entropy.
-/// Hidden layers compute y = act(x·W + b) with <see cref="Fused.BiasActivation{T}(ReadOnlySpan{T}, ReadOnlySpan{nint}, ReadOnlySpan{T}, Activation, Span{T}, int)"/> (or prelu with per-unit weights);
+/// Hidden layers compute y = act(x·W + b) with <see cref="Fused.BiasActivation{T}(ReadOnlySpan{T}, ReadOnlySpan{nint}, ReadOnlySpan{T}, Activation, int, Span{T})"/> (or prelu with per-unit weights);
 /// the backward uses the library's gradients (and prelu's weight gradient). Products go through <see cref="Matrix"/>;
 /// the buffers of one batch size are kept from batch to batch.</summary>
 internal sealed class Mlp<T> where T : unmanaged, IFloatingPointIeee754<T>

@@ -249,7 +249,7 @@ public readonly partial record struct Activation(ActivationKind Kind, double Fir
             case ActivationKind.Celu: Activations.Celu(x, First, destination); break;
             case ActivationKind.Selu: Activations.Selu(x, destination); break;
             case ActivationKind.Gelu: Activations.Gelu(x, destination); break;
-            case ActivationKind.GeluTanh: Activations.Gelu(x, destination, GeluApproximation.Tanh); break;
+            case ActivationKind.GeluTanh: Activations.Gelu(x, GeluApproximation.Tanh, destination); break;
             case ActivationKind.Silu: Activations.Silu(x, destination); break;
             case ActivationKind.Mish: Activations.Mish(x, destination); break;
             case ActivationKind.Softplus: Activations.Softplus(x, First, Second, destination); break;
@@ -284,14 +284,14 @@ public readonly partial record struct Activation(ActivationKind Kind, double Fir
             case ActivationKind.RRelu: Activations.RReluBackward(x, gradOutput, First, Second, gradInput); break;
             case ActivationKind.Hardtanh: Activations.HardtanhBackward(x, gradOutput, First, Second, gradInput); break;
             case ActivationKind.Threshold: Activations.ThresholdBackward(x, gradOutput, First, gradInput); break;
-            case ActivationKind.Elu: Activations.EluBackward(x, gradOutput, gradInput, First); break;
-            case ActivationKind.Celu: Activations.CeluBackward(x, gradOutput, gradInput, First); break;
+            case ActivationKind.Elu: Activations.EluBackward(x, gradOutput, First, gradInput); break;
+            case ActivationKind.Celu: Activations.CeluBackward(x, gradOutput, First, gradInput); break;
             case ActivationKind.Selu: Activations.SeluBackward(x, gradOutput, gradInput); break;
             case ActivationKind.Gelu: Activations.GeluBackward(x, gradOutput, gradInput); break;
-            case ActivationKind.GeluTanh: Activations.GeluBackward(x, gradOutput, gradInput, GeluApproximation.Tanh); break;
+            case ActivationKind.GeluTanh: Activations.GeluBackward(x, gradOutput, GeluApproximation.Tanh, gradInput); break;
             case ActivationKind.Silu: Activations.SiluBackward(x, gradOutput, gradInput); break;
             case ActivationKind.Mish: Activations.MishBackward(x, gradOutput, gradInput); break;
-            case ActivationKind.Softplus: Activations.SoftplusBackward(x, gradOutput, gradInput, First, Second); break;
+            case ActivationKind.Softplus: Activations.SoftplusBackward(x, gradOutput, First, Second, gradInput); break;
             case ActivationKind.Hardswish: Activations.HardswishBackward(x, gradOutput, gradInput); break;
             case ActivationKind.Hardsigmoid: Activations.HardsigmoidBackward(x, gradOutput, gradInput); break;
             case ActivationKind.Sigmoid: Activations.SigmoidBackward(x, gradOutput, gradInput); break;

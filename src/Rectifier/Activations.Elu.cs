@@ -36,6 +36,11 @@ public static partial class Activations
     public static void EluInPlace<T>(Span<T> values, double alpha = 1.0) where T : unmanaged, IFloatingPointIeee754<T>
         => Elu<T>(values, alpha, values);
 
+    /// <summary>EluBackward with the default 1.0 = 1.0; the overload that takes it documents the rest.</summary>
+    public static void EluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradOutput, Span<T> gradInput)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => EluBackward<T>(x, gradOutput, 1.0, gradInput);
+
     /// <summary>elu backward from x: <c>x &gt; 0 ? g : g·α·exp(x)</c> (the slope at 0 is α, the left value).</summary>
     /// <param name="x">The forward input.</param>
     /// <param name="gradOutput">dL/dy.</param>
@@ -43,18 +48,23 @@ public static partial class Activations
     /// <param name="alpha">α.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="alpha"/> is not finite.</exception>
     /// <exception cref="ArgumentException">Lengths differ, <paramref name="gradInput"/> is too short, or it partially overlaps an input.</exception>
-    public static void EluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradOutput, Span<T> gradInput, double alpha = 1.0) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void EluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradOutput, double alpha, Span<T> gradInput) where T : unmanaged, IFloatingPointIeee754<T>
         => SmoothBackwardNative(x, gradOutput, gradInput,
             new EluBackwardFunction(1, Coefficient<T>(alpha, nameof(alpha)), 1), new EluBackwardFunction(1, Coefficient<double>(alpha, nameof(alpha)), 1));
 
+    /// <summary>EluBackwardFromOutput with the default 1.0 = 1.0; the overload that takes it documents the rest.</summary>
+    public static void EluBackwardFromOutput<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => EluBackwardFromOutput<T>(y, gradOutput, 1.0, gradInput);
+
     /// <summary>elu backward from the output y (so x need not be kept): <c>y &gt; 0 ? g : g·(y + α)</c>. As accurate
-    /// as y: where y nears −α the sum cancels, so prefer <see cref="EluBackward{T}"/> when x is at hand.</summary>
+    /// as y: where y nears −α the sum cancels, so prefer <see cref="EluBackward{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, double, Span{T})"/> when x is at hand.</summary>
     /// <param name="y">The forward output.</param>
     /// <param name="gradOutput">dL/dy.</param>
     /// <param name="gradInput">Receives dL/dx; may alias an input exactly.</param>
     /// <param name="alpha">α (must be positive: otherwise y does not determine the branch).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="alpha"/> is not finite and positive.</exception>
-    public static void EluBackwardFromOutput<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput, double alpha = 1.0) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void EluBackwardFromOutput<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, double alpha, Span<T> gradInput) where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckPositive(alpha, nameof(alpha));
         SmoothBackwardNative(y, gradOutput, gradInput,
@@ -119,17 +129,27 @@ public static partial class Activations
     public static void CeluInPlace<T>(Span<T> values, double alpha = 1.0) where T : unmanaged, IFloatingPointIeee754<T>
         => Celu<T>(values, alpha, values);
 
+    /// <summary>CeluBackward with the default 1.0 = 1.0; the overload that takes it documents the rest.</summary>
+    public static void CeluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradOutput, Span<T> gradInput)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => CeluBackward<T>(x, gradOutput, 1.0, gradInput);
+
     /// <summary>celu backward from x: <c>x &gt; 0 ? g : g·exp(x/α)</c> (celu'(0) = 1).</summary>
     /// <param name="x">The forward input.</param>
     /// <param name="gradOutput">dL/dy.</param>
     /// <param name="gradInput">Receives dL/dx; may alias an input exactly.</param>
     /// <param name="alpha">α, non-zero.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="alpha"/> is 0 or not finite.</exception>
-    public static void CeluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradOutput, Span<T> gradInput, double alpha = 1.0) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void CeluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradOutput, double alpha, Span<T> gradInput) where T : unmanaged, IFloatingPointIeee754<T>
     {
         double a = Coefficient<T>(alpha, nameof(alpha), nonZero: true), d = Coefficient<double>(alpha, nameof(alpha), nonZero: true);
         SmoothBackwardNative(x, gradOutput, gradInput, new EluBackwardFunction(1, 1, a), new EluBackwardFunction(1, 1, d));
     }
+
+    /// <summary>CeluBackwardFromOutput with the default 1.0 = 1.0; the overload that takes it documents the rest.</summary>
+    public static void CeluBackwardFromOutput<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => CeluBackwardFromOutput<T>(y, gradOutput, 1.0, gradInput);
 
     /// <summary>celu backward from the output y: <c>y &gt; 0 ? g : g·(y + α)/α</c> (as accurate as y).</summary>
     /// <param name="y">The forward output.</param>
@@ -137,7 +157,7 @@ public static partial class Activations
     /// <param name="gradInput">Receives dL/dx; may alias an input exactly.</param>
     /// <param name="alpha">α, positive.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="alpha"/> is not finite and positive.</exception>
-    public static void CeluBackwardFromOutput<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput, double alpha = 1.0) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void CeluBackwardFromOutput<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, double alpha, Span<T> gradInput) where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckPositive(alpha, nameof(alpha));
         double a = Coefficient<T>(alpha, nameof(alpha), nonZero: true);

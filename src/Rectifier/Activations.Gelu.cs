@@ -15,6 +15,11 @@ public enum GeluApproximation
 
 public static partial class Activations
 {
+    /// <summary>Gelu with the default GeluApproximation.None = GeluApproximation.None; the overload that takes it documents the rest.</summary>
+    public static void Gelu<T>(ReadOnlySpan<T> x, Span<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => Gelu<T>(x, GeluApproximation.None, destination);
+
     /// <summary>gelu: <c>x·Φ(x)</c> (or the tanh form), within 2 ULP (float) / 4 ULP (double) of the exact value,
     /// deep negative tails included (gelu(−13) ≈ −8e−38 in float, where the 1 + erf form returns 0);
     /// gelu(+∞) = +∞, gelu(−∞) = −0.</summary>
@@ -23,7 +28,7 @@ public static partial class Activations
     /// <param name="approximate">The exact form (default) or the tanh form.</param>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too short or partially overlaps <paramref name="x"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="approximate"/> is not a defined value.</exception>
-    public static void Gelu<T>(ReadOnlySpan<T> x, Span<T> destination, GeluApproximation approximate = GeluApproximation.None) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void Gelu<T>(ReadOnlySpan<T> x, GeluApproximation approximate, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (CheckApproximation(approximate) == GeluApproximation.None)
         {
@@ -39,7 +44,12 @@ public static partial class Activations
     /// <param name="values">The input, overwritten with the output.</param>
     /// <param name="approximate">The exact form (default) or the tanh form.</param>
     public static void GeluInPlace<T>(Span<T> values, GeluApproximation approximate = GeluApproximation.None) where T : unmanaged, IFloatingPointIeee754<T>
-        => Gelu<T>(values, values, approximate);
+        => Gelu<T>(values, approximate, values);
+
+    /// <summary>GeluBackward with the default GeluApproximation.None = GeluApproximation.None; the overload that takes it documents the rest.</summary>
+    public static void GeluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradOutput, Span<T> gradInput)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => GeluBackward<T>(x, gradOutput, GeluApproximation.None, gradInput);
 
     /// <summary>gelu backward: <c>g·(Φ(x) + x·φ(x))</c>, or the derivative of the tanh form (finite everywhere:
     /// gelu'(+∞) = 1, gelu'(−∞) = 0); gelu'(0) = 0.5.</summary>
@@ -48,7 +58,7 @@ public static partial class Activations
     /// <param name="gradInput">Receives dL/dx; may alias an input exactly.</param>
     /// <param name="approximate">The exact form (default) or the tanh form.</param>
     /// <exception cref="ArgumentException">Lengths differ, <paramref name="gradInput"/> is too short, or it partially overlaps an input.</exception>
-    public static void GeluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradOutput, Span<T> gradInput, GeluApproximation approximate = GeluApproximation.None)
+    public static void GeluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradOutput, GeluApproximation approximate, Span<T> gradInput)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (CheckApproximation(approximate) == GeluApproximation.None)

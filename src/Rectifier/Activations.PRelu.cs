@@ -14,6 +14,11 @@ public static partial class Activations
     public static void PRelu<T>(ReadOnlySpan<T> x, T weight, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
         => Elementwise.Unary(x, destination, new LeakyReluOperator<float>(float.CreateTruncating(weight)), new LeakyReluOperator<double>(double.CreateTruncating(weight)));
 
+    /// <summary>PRelu with the default 1 = 1; the overload that takes it documents the rest.</summary>
+    public static unsafe void PRelu<T>(ReadOnlySpan<T> x, ReadOnlySpan<nint> shape, ReadOnlySpan<T> weight, Span<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => PRelu<T>(x, shape, weight, 1, destination);
+
     /// <summary>prelu with one weight per channel: <c>y = x &gt; 0 ? x : w[c]·x</c>, c the index of the element on
     /// <paramref name="channelAxis"/>.</summary>
     /// <param name="x">The input, contiguous in C order with <paramref name="shape"/>.</param>
@@ -25,7 +30,7 @@ public static partial class Activations
     /// <exception cref="ArgumentException">The shape does not match the length, the weight count is neither 1 nor the
     /// channel count, or <paramref name="destination"/> is too short or overlaps an input.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="channelAxis"/> is not an axis of the shape.</exception>
-    public static unsafe void PRelu<T>(ReadOnlySpan<T> x, ReadOnlySpan<nint> shape, ReadOnlySpan<T> weight, Span<T> destination, int channelAxis = 1)
+    public static unsafe void PRelu<T>(ReadOnlySpan<T> x, ReadOnlySpan<nint> shape, ReadOnlySpan<T> weight, int channelAxis, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ChannelLayout layout = ResolvePRelu(x.Length, shape, weight, channelAxis);
@@ -57,7 +62,7 @@ public static partial class Activations
     /// <exception cref="ArgumentException">The shape does not match the length, or the weight count is neither 1 nor the channel count.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="channelAxis"/> is not an axis of the shape.</exception>
     public static void PReluInPlace<T>(Span<T> values, ReadOnlySpan<nint> shape, ReadOnlySpan<T> weight, int channelAxis = 1) where T : unmanaged, IFloatingPointIeee754<T>
-        => PRelu<T>(values, shape, weight, values, channelAxis);
+        => PRelu<T>(values, shape, weight, channelAxis, values);
 
     /// <summary>prelu backward with one weight: <c>dx = x &gt; 0 ? g : w·g</c>; returns
     /// <c>dw = Σ (x &gt; 0 ? 0 : x·g)</c>, summed in double in a fixed order.</summary>
@@ -70,9 +75,14 @@ public static partial class Activations
     public static T PReluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradOutput, T weight, Span<T> gradInput) where T : unmanaged, IFloatingPointIeee754<T>
     {
         Span<T> gradWeight = stackalloc T[1];
-        PReluBackward(x, [x.Length], gradOutput, [weight], gradInput, gradWeight, 0);
+        PReluBackward(x, [x.Length], gradOutput, [weight], 0, gradInput, gradWeight);
         return gradWeight[0];
     }
+
+    /// <summary>PReluBackward with the default 1 = 1; the overload that takes it documents the rest.</summary>
+    public static unsafe void PReluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<nint> shape, ReadOnlySpan<T> gradOutput, ReadOnlySpan<T> weight, Span<T> gradInput, Span<T> gradWeight)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => PReluBackward<T>(x, shape, gradOutput, weight, 1, gradInput, gradWeight);
 
     /// <summary>prelu backward with one weight per channel: <c>dx = x &gt; 0 ? g : w[c]·g</c> and
     /// <c>dw[c] = Σ over the batch and every position of channel c of (x &gt; 0 ? 0 : x·g)</c>, summed in double in a
@@ -86,8 +96,7 @@ public static partial class Activations
     /// <param name="channelAxis">The channel axis (negative counts from the end).</param>
     /// <exception cref="ArgumentException">Shapes, lengths or weight counts disagree, or an output is too short or overlaps an input.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="channelAxis"/> is not an axis of the shape.</exception>
-    public static unsafe void PReluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<nint> shape, ReadOnlySpan<T> gradOutput, ReadOnlySpan<T> weight,
-        Span<T> gradInput, Span<T> gradWeight, int channelAxis = 1) where T : unmanaged, IFloatingPointIeee754<T>
+    public static unsafe void PReluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<nint> shape, ReadOnlySpan<T> gradOutput, ReadOnlySpan<T> weight, int channelAxis, Span<T> gradInput, Span<T> gradWeight) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ChannelLayout layout = ResolvePRelu(x.Length, shape, weight, channelAxis);
         if (gradOutput.Length != x.Length)

@@ -37,6 +37,11 @@ public static partial class Activations
     public static void SoftplusInPlace<T>(Span<T> values, double beta = 1.0, double threshold = DefaultSoftplusThreshold) where T : unmanaged, IFloatingPointIeee754<T>
         => Softplus<T>(values, beta, threshold, values);
 
+    /// <summary>SoftplusBackward with the default 1.0 = 1.0, DefaultSoftplusThreshold = DefaultSoftplusThreshold; the overload that takes them documents the rest.</summary>
+    public static void SoftplusBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradOutput, Span<T> gradInput)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => SoftplusBackward<T>(x, gradOutput, 1.0, DefaultSoftplusThreshold, gradInput);
+
     /// <summary>softplus backward: <c>x·β &gt; threshold ? g : g·σ(x·β)</c>.</summary>
     /// <param name="x">The forward input.</param>
     /// <param name="gradOutput">dL/dy.</param>
@@ -45,7 +50,7 @@ public static partial class Activations
     /// <param name="threshold">The linear threshold.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> is 0 or not finite, or <paramref name="threshold"/> is NaN.</exception>
     /// <exception cref="ArgumentException">Lengths differ, <paramref name="gradInput"/> is too short, or it partially overlaps an input.</exception>
-    public static void SoftplusBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradOutput, Span<T> gradInput, double beta = 1.0, double threshold = DefaultSoftplusThreshold)
+    public static void SoftplusBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradOutput, double beta, double threshold, Span<T> gradInput)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         double b = Coefficient<T>(beta, nameof(beta), nonZero: true), bd = Coefficient<double>(beta, nameof(beta), nonZero: true);

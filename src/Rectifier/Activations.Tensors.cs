@@ -6,9 +6,13 @@ namespace Rectifier;
 
 public static partial class Activations
 {
+    /// <summary>PRelu over a tensor view with the channels on axis 1; the overload that takes the axis documents the rest.</summary>
+    public static void PRelu<T>(in ReadOnlyTensorSpan<T> x, ReadOnlySpan<T> weight, in TensorSpan<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+        => PRelu(x, weight, 1, destination);
+
     /// <summary>prelu with one weight per channel over tensor views: the channel axis is an axis of the tensor's
     /// shape. Dense views are computed in place of their memory; strided ones are staged through a dense buffer. The
-    /// same bits as <see cref="PRelu{T}(ReadOnlySpan{T}, ReadOnlySpan{nint}, ReadOnlySpan{T}, Span{T}, int)"/>.</summary>
+    /// same bits as <see cref="PRelu{T}(ReadOnlySpan{T}, ReadOnlySpan{nint}, ReadOnlySpan{T}, int, Span{T})"/>.</summary>
     /// <typeparam name="T">Half, float or double.</typeparam>
     /// <param name="x">The input.</param>
     /// <param name="weight">1 weight, or one per channel.</param>
@@ -16,17 +20,21 @@ public static partial class Activations
     /// <param name="channelAxis">The channel axis (negative counts from the end).</param>
     /// <exception cref="ArgumentException">Shapes or weight counts disagree, or the destination partially overlaps x.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="channelAxis"/> is not an axis of the shape.</exception>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The tensor and span overloads differ in their leading parameter types (a tensor view against a span and its shape), so no call with the optional axis omitted can bind to both.")]
-    public static void PRelu<T>(in ReadOnlyTensorSpan<T> x, ReadOnlySpan<T> weight, in TensorSpan<T> destination, int channelAxis = 1)
+    public static void PRelu<T>(in ReadOnlyTensorSpan<T> x, ReadOnlySpan<T> weight, int channelAxis, in TensorSpan<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         TensorWalk.CheckViews(x, destination, nameof(x), nameof(destination));
         using var stage = new TensorStage<T>();
-        PRelu(stage.Input(x, nameof(x)), x.Lengths, weight, stage.Output(destination, nameof(destination)), channelAxis);
+        PRelu(stage.Input(x, nameof(x)), x.Lengths, weight, channelAxis, stage.Output(destination, nameof(destination)));
         stage.Store(destination, nameof(destination));
     }
 
-    /// <summary>The backward of <see cref="PRelu{T}(in ReadOnlyTensorSpan{T}, ReadOnlySpan{T}, in TensorSpan{T}, int)"/>: dx, and
+    /// <summary>PReluBackward over tensor views with the channels on axis 1; the overload that takes the axis documents the rest.</summary>
+    public static void PReluBackward<T>(in ReadOnlyTensorSpan<T> x, in ReadOnlyTensorSpan<T> gradOutput, ReadOnlySpan<T> weight, in TensorSpan<T> gradInput, Span<T> gradWeight)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => PReluBackward(x, gradOutput, weight, 1, gradInput, gradWeight);
+
+    /// <summary>The backward of <see cref="PRelu{T}(in ReadOnlyTensorSpan{T}, ReadOnlySpan{T}, int, in TensorSpan{T})"/>: dx, and
     /// dw summed per channel in a fixed order (the bits of the span form).</summary>
     /// <typeparam name="T">Half, float or double.</typeparam>
     /// <param name="x">The forward input.</param>
@@ -37,15 +45,14 @@ public static partial class Activations
     /// <param name="channelAxis">The channel axis.</param>
     /// <exception cref="ArgumentException">Shapes or counts disagree, or an output overlaps an input.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="channelAxis"/> is not an axis of the shape.</exception>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The tensor and span overloads differ in their leading parameter types (a tensor view against a span and its shape), so no call with the optional axis omitted can bind to both.")]
-    public static void PReluBackward<T>(in ReadOnlyTensorSpan<T> x, in ReadOnlyTensorSpan<T> gradOutput, ReadOnlySpan<T> weight, in TensorSpan<T> gradInput,
-        Span<T> gradWeight, int channelAxis = 1) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void PReluBackward<T>(in ReadOnlyTensorSpan<T> x, in ReadOnlyTensorSpan<T> gradOutput, ReadOnlySpan<T> weight, int channelAxis, in TensorSpan<T> gradInput,
+        Span<T> gradWeight) where T : unmanaged, IFloatingPointIeee754<T>
     {
         TensorWalk.CheckViews(x, gradInput, nameof(x), nameof(gradInput));
         TensorWalk.CheckViews(gradOutput, gradInput, nameof(gradOutput), nameof(gradInput));
         using var stage = new TensorStage<T>();
-        PReluBackward(stage.Input(x, nameof(x)), x.Lengths, stage.Input(gradOutput, nameof(gradOutput)), weight, stage.Output(gradInput, nameof(gradInput)),
-            gradWeight, channelAxis);
+        PReluBackward(stage.Input(x, nameof(x)), x.Lengths, stage.Input(gradOutput, nameof(gradOutput)), weight, channelAxis, stage.Output(gradInput, nameof(gradInput)),
+            gradWeight);
         stage.Store(gradInput, nameof(gradInput));
     }
 }

@@ -6,9 +6,14 @@ namespace Rectifier;
 
 public static partial class Fused
 {
+    /// <summary>BiasActivation over a tensor view with the channels on axis 1; the overload that takes the axis documents the rest.</summary>
+    public static void BiasActivation<T>(in ReadOnlyTensorSpan<T> x, ReadOnlySpan<T> bias, Activation activation, in TensorSpan<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => BiasActivation(x, bias, activation, 1, destination);
+
     /// <summary><c>y = act(x + bias[c])</c> over tensor views, c the index along <paramref name="channelAxis"/> of the
     /// tensor's shape. Dense views are computed in their memory; strided ones are staged through a dense buffer. The
-    /// same bits as <see cref="BiasActivation{T}(ReadOnlySpan{T}, ReadOnlySpan{nint}, ReadOnlySpan{T}, Activation, Span{T}, int)"/>.</summary>
+    /// same bits as <see cref="BiasActivation{T}(ReadOnlySpan{T}, ReadOnlySpan{nint}, ReadOnlySpan{T}, Activation, int, Span{T})"/>.</summary>
     /// <typeparam name="T">Half, float or double.</typeparam>
     /// <param name="x">The input.</param>
     /// <param name="bias">One value per channel.</param>
@@ -17,17 +22,21 @@ public static partial class Fused
     /// <param name="channelAxis">The channel axis (1 for NCHW and [batch, features], −1 for NHWC).</param>
     /// <exception cref="ArgumentException">Shapes or the bias length disagree, or the destination partially overlaps x.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="channelAxis"/> is not an axis of the shape.</exception>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The tensor and span overloads differ in their leading parameter types (a tensor view against a span and its shape), so no call with the optional axis omitted can bind to both.")]
-    public static void BiasActivation<T>(in ReadOnlyTensorSpan<T> x, ReadOnlySpan<T> bias, Activation activation, in TensorSpan<T> destination, int channelAxis = 1)
+    public static void BiasActivation<T>(in ReadOnlyTensorSpan<T> x, ReadOnlySpan<T> bias, Activation activation, int channelAxis, in TensorSpan<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         TensorWalk.CheckViews(x, destination, nameof(x), nameof(destination));
         using var stage = new TensorStage<T>();
-        BiasActivation(stage.Input(x, nameof(x)), x.Lengths, bias, activation, stage.Output(destination, nameof(destination)), channelAxis);
+        BiasActivation(stage.Input(x, nameof(x)), x.Lengths, bias, activation, channelAxis, stage.Output(destination, nameof(destination)));
         stage.Store(destination, nameof(destination));
     }
 
-    /// <summary>The backward of <see cref="BiasActivation{T}(in ReadOnlyTensorSpan{T}, ReadOnlySpan{T}, Activation, in TensorSpan{T}, int)"/>:
+    /// <summary>BiasActivationBackward over tensor views with the channels on axis 1; the overload that takes the axis documents the rest.</summary>
+    public static void BiasActivationBackward<T>(in ReadOnlyTensorSpan<T> x, ReadOnlySpan<T> bias, in ReadOnlyTensorSpan<T> gradOutput, Activation activation,
+        in TensorSpan<T> gradInput, Span<T> gradBias) where T : unmanaged, IFloatingPointIeee754<T>
+        => BiasActivationBackward(x, bias, gradOutput, activation, 1, gradInput, gradBias);
+
+    /// <summary>The backward of <see cref="BiasActivation{T}(in ReadOnlyTensorSpan{T}, ReadOnlySpan{T}, Activation, int, in TensorSpan{T})"/>:
     /// dx and the bias gradient, summed in a fixed order (the bits of the span form).</summary>
     /// <typeparam name="T">Half, float or double.</typeparam>
     /// <param name="x">The forward input (before the bias).</param>
@@ -39,15 +48,14 @@ public static partial class Fused
     /// <param name="channelAxis">The channel axis.</param>
     /// <exception cref="ArgumentException">Shapes or lengths disagree, or an output overlaps an input.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="channelAxis"/> is not an axis of the shape.</exception>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The tensor and span overloads differ in their leading parameter types (a tensor view against a span and its shape), so no call with the optional axis omitted can bind to both.")]
     public static void BiasActivationBackward<T>(in ReadOnlyTensorSpan<T> x, ReadOnlySpan<T> bias, in ReadOnlyTensorSpan<T> gradOutput, Activation activation,
-        in TensorSpan<T> gradInput, Span<T> gradBias, int channelAxis = 1) where T : unmanaged, IFloatingPointIeee754<T>
+        int channelAxis, in TensorSpan<T> gradInput, Span<T> gradBias) where T : unmanaged, IFloatingPointIeee754<T>
     {
         TensorWalk.CheckViews(x, gradInput, nameof(x), nameof(gradInput));
         TensorWalk.CheckViews(gradOutput, gradInput, nameof(gradOutput), nameof(gradInput));
         using var stage = new TensorStage<T>();
         BiasActivationBackward(stage.Input(x, nameof(x)), x.Lengths, bias, stage.Input(gradOutput, nameof(gradOutput)), activation,
-            stage.Output(gradInput, nameof(gradInput)), gradBias, channelAxis);
+            channelAxis, stage.Output(gradInput, nameof(gradInput)), gradBias);
         stage.Store(gradInput, nameof(gradInput));
     }
 }

@@ -16,6 +16,11 @@ public static unsafe partial class Fused
     private const int Tile = 4096;
     private const int MaxSlices = 64;
 
+    /// <summary>BiasActivation with the default 1 = 1; the overload that takes it documents the rest.</summary>
+    public static void BiasActivation<T>(ReadOnlySpan<T> x, ReadOnlySpan<nint> shape, ReadOnlySpan<T> bias, Activation activation, Span<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => BiasActivation<T>(x, shape, bias, activation, 1, destination);
+
     /// <summary><c>y = act(x + bias[c])</c>, c the index along <paramref name="channelAxis"/>.</summary>
     /// <typeparam name="T">Half, float or double.</typeparam>
     /// <param name="x">The input, contiguous in C order with <paramref name="shape"/>.</param>
@@ -26,7 +31,7 @@ public static unsafe partial class Fused
     /// <param name="channelAxis">The channel axis (1 for NCHW and [batch, features], −1 for NHWC).</param>
     /// <exception cref="ArgumentException">The shape does not match x, the bias length is not the channel count, or an output is too short or overlaps.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="channelAxis"/> is not an axis of the shape.</exception>
-    public static void BiasActivation<T>(ReadOnlySpan<T> x, ReadOnlySpan<nint> shape, ReadOnlySpan<T> bias, Activation activation, Span<T> destination, int channelAxis = 1)
+    public static void BiasActivation<T>(ReadOnlySpan<T> x, ReadOnlySpan<nint> shape, ReadOnlySpan<T> bias, Activation activation, int channelAxis, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ChannelLayout layout = Resolve(x.Length, shape, bias.Length, channelAxis);
@@ -51,7 +56,12 @@ public static unsafe partial class Fused
         }
     }
 
-    /// <summary>The backward of <see cref="BiasActivation{T}(ReadOnlySpan{T}, ReadOnlySpan{nint}, ReadOnlySpan{T}, Activation, Span{T}, int)"/>: <c>dx = act'(x + bias[c])·g</c> and
+    /// <summary>BiasActivationBackward with the default 1 = 1; the overload that takes it documents the rest.</summary>
+    public static void BiasActivationBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<nint> shape, ReadOnlySpan<T> bias, ReadOnlySpan<T> gradOutput, Activation activation, Span<T> gradInput, Span<T> gradBias)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => BiasActivationBackward<T>(x, shape, bias, gradOutput, activation, 1, gradInput, gradBias);
+
+    /// <summary>The backward of <see cref="BiasActivation{T}(ReadOnlySpan{T}, ReadOnlySpan{nint}, ReadOnlySpan{T}, Activation, int, Span{T})"/>: <c>dx = act'(x + bias[c])·g</c> and
     /// <c>dBias[c] = Σ dx</c> over every axis but the channel axis (summed in double).</summary>
     /// <typeparam name="T">Half, float or double.</typeparam>
     /// <param name="x">The forward input (before the bias).</param>
@@ -62,8 +72,7 @@ public static unsafe partial class Fused
     /// <param name="gradInput">Receives dL/dx; may alias x or gradOutput exactly.</param>
     /// <param name="gradBias">Receives dL/dbias, one value per channel.</param>
     /// <param name="channelAxis">The channel axis.</param>
-    public static void BiasActivationBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<nint> shape, ReadOnlySpan<T> bias, ReadOnlySpan<T> gradOutput, Activation activation,
-        Span<T> gradInput, Span<T> gradBias, int channelAxis = 1) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void BiasActivationBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<nint> shape, ReadOnlySpan<T> bias, ReadOnlySpan<T> gradOutput, Activation activation, int channelAxis, Span<T> gradInput, Span<T> gradBias) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ChannelLayout layout = Resolve(x.Length, shape, bias.Length, channelAxis);
         if (gradOutput.Length != x.Length)

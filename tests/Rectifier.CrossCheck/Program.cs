@@ -167,7 +167,7 @@ internal static class CrossCheck
         {
             ("elu", (x, y, _) => Activations.Elu<T>(x, 1.0, y), (y, g, d) => Activations.EluBackwardFromOutput<T>(y, g, d)),
             ("selu", (x, y, _) => Activations.Selu<T>(x, y), (y, g, d) => Activations.SeluBackwardFromOutput<T>(y, g, d)),
-            ("celu", (x, y, _) => Activations.Celu<T>(x, 1.5, y), (y, g, d) => Activations.CeluBackwardFromOutput<T>(y, g, d, 1.5)),
+            ("celu", (x, y, _) => Activations.Celu<T>(x, 1.5, y), (y, g, d) => Activations.CeluBackwardFromOutput<T>(y, g, 1.5, d)),
             ("sigmoid", (x, y, _) => Activations.Sigmoid<T>(x, y), (y, g, d) => Activations.SigmoidBackwardFromOutput<T>(y, g, d)),
             ("tanh", (x, y, _) => Activations.Tanh<T>(x, y), (y, g, d) => Activations.TanhBackwardFromOutput<T>(y, g, d)),
         };
@@ -205,18 +205,18 @@ internal static class CrossCheck
         {
             nint[] shape = axis == 1 ? [outer, channels, inner] : [outer, inner, channels];
             T[] yp = new T[m], dp = new T[m], dw = new T[channels];
-            Activations.PRelu<T>(x.AsSpan(0, m), shape, w, yp, axis);
+            Activations.PRelu<T>(x.AsSpan(0, m), shape, w, axis, yp);
             Write(sb, $"{type} prelu axis {axis}", yp, x);
-            Activations.PReluBackward<T>(x.AsSpan(0, m), shape, g.AsSpan(0, m), w, dp, dw, axis);
+            Activations.PReluBackward<T>(x.AsSpan(0, m), shape, g.AsSpan(0, m), w, axis, dp, dw);
             Write(sb, $"{type} prelu backward axis {axis}", dp, x, g);
             Write(sb, $"{type} prelu dW axis {axis}", dw);
             // Fused bias + activation, forward and backward with the bias gradient.
             foreach (Activation a in new[] { Activation.Relu(), Activation.LeakyRelu(0.1), Activation.Gelu(), Activation.Silu() })
             {
                 T[] yf = new T[m], df = new T[m], db = new T[channels];
-                Fused.BiasActivation<T>(x.AsSpan(0, m), shape, w, a, yf, axis);
+                Fused.BiasActivation<T>(x.AsSpan(0, m), shape, w, a, axis, yf);
                 Write(sb, $"{type} fused {a} axis {axis}", yf, x);
-                Fused.BiasActivationBackward<T>(x.AsSpan(0, m), shape, w, g.AsSpan(0, m), a, df, db, axis);
+                Fused.BiasActivationBackward<T>(x.AsSpan(0, m), shape, w, g.AsSpan(0, m), a, axis, df, db);
                 Write(sb, $"{type} fused {a} backward axis {axis}", df, x, g);
                 Write(sb, $"{type} fused {a} dbias axis {axis}", db);
             }

@@ -17,6 +17,40 @@ public sealed class ApiConsistencyTests : IDisposable
 
     private string P(string name) => Path.Combine(_dir, name);
 
+    /// <summary>TensorPrimitives' order in every public method of the library: inputs, then scalar parameters, then
+    /// outputs (writable spans and tensor views). In-place forms take the buffer they overwrite first.</summary>
+    [Fact]
+    public void Every_method_takes_inputs_then_parameters_then_outputs()
+    {
+        static bool IsOutput(ParameterInfo p)
+        {
+            Type t = p.ParameterType.IsByRef ? p.ParameterType.GetElementType()! : p.ParameterType;
+            return t.IsGenericType && (t.GetGenericTypeDefinition() == typeof(Span<>) || t.GetGenericTypeDefinition() == typeof(System.Numerics.Tensors.TensorSpan<>));
+        }
+        var offenders = new List<string>();
+        int checkedMethods = 0;
+        foreach (Type type in new[] { typeof(Activations), typeof(Fused), typeof(Activation) })
+        {
+            foreach (MethodInfo m in type.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly))
+            {
+                ParameterInfo[] ps = m.GetParameters();
+                int skip = m.Name.EndsWith("InPlace", StringComparison.Ordinal) ? 1 : 0;
+                int firstOutput = Array.FindIndex(ps, skip, IsOutput);
+                if (firstOutput < 0)
+                {
+                    continue;
+                }
+                checkedMethods++;
+                if (ps.Skip(firstOutput).Any(p => !IsOutput(p)))
+                {
+                    offenders.Add($"{type.Name}.{m.Name}({string.Join(", ", ps.Select(p => p.Name))})");
+                }
+            }
+        }
+        Assert.True(checkedMethods > 100, $"only {checkedMethods} methods with outputs found");
+        Assert.True(offenders.Count == 0, "parameters after an output: " + string.Join("; ", offenders));
+    }
+
     [Fact]
     public void A_file_loaded_with_Npy_feeds_per_channel_prelu_and_the_monitor_without_converting_its_shape()
     {
@@ -24,7 +58,7 @@ public sealed class ApiConsistencyTests : IDisposable
         Npy.WriteAll<float>(P("x.npy"), data, [2, 3, 4]);
         float[] x = Npy.ReadAll<float>(P("x.npy"), out NpyArrayInfo info);
         float[] w = [0.1f, 0.2f, 0.3f], y = new float[x.Length];
-        Activations.PRelu<float>(x, info.Shape, w, y, channelAxis: 1);
+        Activations.PRelu<float>(x, info.Shape, w, 1, y);
         for (int i = 0; i < x.Length; i++)
         {
             float expected = x[i] > 0 ? x[i] : w[i / 4 % 3] * x[i];
@@ -335,7 +369,7 @@ public sealed class ApiConsistencyTests : IDisposable
         float[] x = Numbers.Random<float>(4 * 3 * 5, 21, 0.1), w = [0.1f, -0.2f, 0.3f];
         nint[] shape = [4, 3, 5];
         float[] expected = new float[x.Length], got = (float[])x.Clone();
-        Activations.PRelu<float>(x, shape, w, expected, channelAxis: 1);
+        Activations.PRelu<float>(x, shape, w, 1, expected);
         Activations.PReluInPlace<float>(got, shape, w, channelAxis: 1);
         Assert.True(expected.Zip(got).All(p => Numbers.Same(p.First, p.Second)));
         got = (float[])x.Clone();

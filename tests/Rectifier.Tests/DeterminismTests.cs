@@ -103,7 +103,7 @@ public sealed class DeterminismTests
             (T[] dx, T[] dw) Run()
             {
                 T[] dx = new T[n], dw = new T[channels];
-                Activations.PReluBackward<T>(x, shape, g, w, dx, dw, axis);
+                Activations.PReluBackward<T>(x, shape, g, w, axis, dx, dw);
                 return (dx, dw);
             }
             var one = OnOneThread(Run);
@@ -140,7 +140,7 @@ public sealed class DeterminismTests
             var x = new System.Numerics.Tensors.ReadOnlyTensorSpan<T>(xs, 0, [rows, channels], [1, rows]);
             var g = new System.Numerics.Tensors.ReadOnlyTensorSpan<T>(gs, 0, [rows, channels], [1, rows]);
             T[] dx = new T[rows * channels], dw = new T[channels];
-            Activations.PReluBackward<T>(x, g, w, new System.Numerics.Tensors.TensorSpan<T>(dx, [rows, channels]), dw, channelAxis: 1);
+            Activations.PReluBackward<T>(x, g, w, 1, new System.Numerics.Tensors.TensorSpan<T>(dx, [rows, channels]), dw);
             return (dx, dw);
         }
         var one = OnOneThread(Run);
@@ -158,8 +158,8 @@ public sealed class DeterminismTests
             (T[] y, T[] dx, T[] db) Run()
             {
                 T[] y = new T[n], dx = new T[n], db = new T[channels];
-                Fused.BiasActivation<T>(x, shape, bias, activation, y, axis);
-                Fused.BiasActivationBackward<T>(x, shape, bias, g, activation, dx, db, axis);
+                Fused.BiasActivation<T>(x, shape, bias, activation, axis, y);
+                Fused.BiasActivationBackward<T>(x, shape, bias, g, activation, axis, dx, db);
                 return (y, dx, db);
             }
             var one = OnOneThread(Run);

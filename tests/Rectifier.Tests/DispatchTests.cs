@@ -62,14 +62,14 @@ public sealed class DispatchTests : IDisposable
             case "rrelu 0.05 0.45": Activations.RRelu<T>(x, 0.05, 0.45, y); Activations.RReluBackward<T>(x, g, 0.05, 0.45, dx); break;
             case "hardtanh -0.3 0.7": Activations.Hardtanh<T>(x, -0.3, 0.7, y); Activations.HardtanhBackward<T>(x, g, -0.3, 0.7, dx); break;
             case "threshold 0.1 -0.7": Activations.Threshold<T>(x, 0.1, -0.7, y); Activations.ThresholdBackward<T>(x, g, 0.1, dx); break;
-            case "elu 0.7": Activations.Elu<T>(x, 0.7, y); Activations.EluBackward<T>(x, g, dx, 0.7); break;
-            case "celu 1.7": Activations.Celu<T>(x, 1.7, y); Activations.CeluBackward<T>(x, g, dx, 1.7); break;
+            case "elu 0.7": Activations.Elu<T>(x, 0.7, y); Activations.EluBackward<T>(x, g, 0.7, dx); break;
+            case "celu 1.7": Activations.Celu<T>(x, 1.7, y); Activations.CeluBackward<T>(x, g, 1.7, dx); break;
             case "selu": Activations.Selu<T>(x, y); Activations.SeluBackward<T>(x, g, dx); break;
             case "gelu": Activations.Gelu<T>(x, y); Activations.GeluBackward<T>(x, g, dx); break;
-            case "gelu tanh": Activations.Gelu<T>(x, y, GeluApproximation.Tanh); Activations.GeluBackward<T>(x, g, dx, GeluApproximation.Tanh); break;
+            case "gelu tanh": Activations.Gelu<T>(x, GeluApproximation.Tanh, y); Activations.GeluBackward<T>(x, g, GeluApproximation.Tanh, dx); break;
             case "silu": Activations.Silu<T>(x, y); Activations.SiluBackward<T>(x, g, dx); break;
             case "mish": Activations.Mish<T>(x, y); Activations.MishBackward<T>(x, g, dx); break;
-            case "softplus 2 5": Activations.Softplus<T>(x, 2, 5, y); Activations.SoftplusBackward<T>(x, g, dx, 2, 5); break;
+            case "softplus 2 5": Activations.Softplus<T>(x, 2, 5, y); Activations.SoftplusBackward<T>(x, g, 2, 5, dx); break;
             case "hardswish": Activations.Hardswish<T>(x, y); Activations.HardswishBackward<T>(x, g, dx); break;
             case "hardsigmoid": Activations.Hardsigmoid<T>(x, y); Activations.HardsigmoidBackward<T>(x, g, dx); break;
             case "sigmoid": Activations.Sigmoid<T>(x, y); Activations.SigmoidBackward<T>(x, g, dx); break;
@@ -163,16 +163,16 @@ public sealed class DispatchTests : IDisposable
                 // Fused with a bias of −0 on channel axis 1 is the activation itself (x + (−0) is x, −0 included).
                 T[] bias = new T[Shape[1]], yf = new T[n], dxf = new T[n], db = new T[Shape[1]];
                 bias.AsSpan().Fill(T.NegativeZero);
-                Fused.BiasActivation<T>(x, Shape, bias, a, yf, 1);
-                Fused.BiasActivationBackward<T>(x, Shape, bias, g, a, dxf, db, 1);
+                Fused.BiasActivation<T>(x, Shape, bias, a, 1, yf);
+                Fused.BiasActivationBackward<T>(x, Shape, bias, g, a, 1, dxf, db);
                 Harness.AssertElements<T>(yf, i => y[i], $"fused {a}<{typeof(T).Name}> forward");
                 Harness.AssertElements<T>(dxf, i => dx[i], $"fused {a}<{typeof(T).Name}> backward");
 
                 // The same data as [2, 3, 350] channels: runs of 350 take the one-pass fused kernels.
                 nint[] runs = [2, 3, 350];
                 T[] runBias = [T.NegativeZero, T.NegativeZero, T.NegativeZero];
-                Fused.BiasActivation<T>(x, runs, runBias, a, yf, 1);
-                Fused.BiasActivationBackward<T>(x, runs, runBias, g, a, dxf, new T[3], 1);
+                Fused.BiasActivation<T>(x, runs, runBias, a, 1, yf);
+                Fused.BiasActivationBackward<T>(x, runs, runBias, g, a, 1, dxf, new T[3]);
                 Harness.AssertElements<T>(yf, i => y[i], $"fused {a}<{typeof(T).Name}> forward along channel runs");
                 Harness.AssertElements<T>(dxf, i => dx[i], $"fused {a}<{typeof(T).Name}> backward along channel runs");
             }

@@ -50,8 +50,8 @@ public abstract class FusedTests<T> where T : unmanaged, IFloatingPointIeee754<T
             T[] bias = [.. Enumerable.Range(0, layout.Channels).Select(c => T.CreateTruncating(0.25 * c - 0.5))];
             var (y, dx, db) = Unfused(a, x, shape, axis, bias, g);
             T[] fy = new T[n], fdx = new T[n], fdb = new T[bias.Length];
-            Fused.BiasActivation<T>(x, shape, bias, a, fy, axis);
-            Fused.BiasActivationBackward<T>(x, shape, bias, g, a, fdx, fdb, axis);
+            Fused.BiasActivation<T>(x, shape, bias, a, axis, fy);
+            Fused.BiasActivationBackward<T>(x, shape, bias, g, a, axis, fdx, fdb);
             Harness.AssertElements<T>(fy, i => y[i], $"{a} fused forward {string.Join("x", shape)}");
             Harness.AssertElements<T>(fdx, i => dx[i], $"{a} fused backward {string.Join("x", shape)}");
             for (int c = 0; c < bias.Length; c++)
@@ -85,9 +85,9 @@ public abstract class FusedTests<T> where T : unmanaged, IFloatingPointIeee754<T
         T[] y1 = new T[nchw.Length], y2 = new T[nchw.Length], d1 = new T[nchw.Length], d2 = new T[nchw.Length], b1 = new T[c], b2 = new T[c], b3 = new T[c], d3 = new T[nchw.Length];
         Activation a = Activation.Gelu();
         Fused.BiasActivation<T>(nchw, [n, c, h, w], bias, a, y1);
-        Fused.BiasActivation<T>(nhwc, [n, h, w, c], bias, a, y2, channelAxis: -1);
+        Fused.BiasActivation<T>(nhwc, [n, h, w, c], bias, a, -1, y2);
         Fused.BiasActivationBackward<T>(nchw, [n, c, h, w], bias, g, a, d1, b1);
-        Fused.BiasActivationBackward<T>(nhwc, [n, h, w, c], bias, gh, a, d2, b2, channelAxis: -1);
+        Fused.BiasActivationBackward<T>(nhwc, [n, h, w, c], bias, gh, a, -1, d2, b2);
         for (int b = 0; b < n; b++)
         {
             for (int ch = 0; ch < c; ch++)
@@ -126,11 +126,11 @@ public abstract class FusedTests<T> where T : unmanaged, IFloatingPointIeee754<T
                 T[] dx1 = new T[n], db1 = new T[channels], dxn = new T[n], dbn = new T[channels];
                 using (Parallelism.Scope(1))
                 {
-                    Fused.BiasActivationBackward<T>(x, shape, bias, g, a, dx1, db1, axis);
+                    Fused.BiasActivationBackward<T>(x, shape, bias, g, a, axis, dx1, db1);
                 }
                 using (Parallelism.Scope(Math.Max(2, Environment.ProcessorCount)))
                 {
-                    Fused.BiasActivationBackward<T>(x, shape, bias, g, a, dxn, dbn, axis);
+                    Fused.BiasActivationBackward<T>(x, shape, bias, g, a, axis, dxn, dbn);
                 }
                 Harness.AssertElements<T>(dbn, i => db1[i], $"{a} dBias [{string.Join(", ", shape)}] axis {axis}, every core against one");
                 Harness.AssertElements<T>(dxn, i => dx1[i], $"{a} dx [{string.Join(", ", shape)}] axis {axis}, every core against one");
@@ -145,7 +145,7 @@ public abstract class FusedTests<T> where T : unmanaged, IFloatingPointIeee754<T
         Assert.Contains("3 values but axis 1 has 4", Assert.Throws<ArgumentException>(() => Fused.BiasActivation<T>(x, [2, 4, 3], new T[3], Activation.Relu(), x)).Message, StringComparison.Ordinal);
         Assert.Equal("shape", Assert.Throws<ArgumentException>(() => Fused.BiasActivation<T>(x, [5, 4], new T[4], Activation.Relu(), x)).ParamName);
         Assert.Equal("shape", Assert.Throws<ArgumentException>(() => Fused.BiasActivation<T>(x, [24], new T[1], Activation.Relu(), x)).ParamName);
-        Assert.Equal("channelAxis", Assert.Throws<ArgumentOutOfRangeException>(() => Fused.BiasActivation<T>(x, [2, 4, 3], new T[4], Activation.Relu(), x, 3)).ParamName);
+        Assert.Equal("channelAxis", Assert.Throws<ArgumentOutOfRangeException>(() => Fused.BiasActivation<T>(x, [2, 4, 3], new T[4], Activation.Relu(), 3, x)).ParamName);
         Assert.Equal("gradBias", Assert.Throws<ArgumentException>(() => Fused.BiasActivationBackward<T>(x, [2, 4, 3], new T[4], x, Activation.Relu(), new T[24], new T[3])).ParamName);
         Assert.Equal("alpha", Assert.Throws<ArgumentOutOfRangeException>(() => Fused.BiasActivation<T>(x, [2, 4, 3], new T[4], Activation.Celu(0), new T[24])).ParamName);
     }

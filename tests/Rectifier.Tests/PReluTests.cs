@@ -78,12 +78,12 @@ public abstract class PReluTests<T> where T : unmanaged, IFloatingPointIeee754<T
         var (ry, rdx, rdw) = Reference(x, g, w, outer, channels, inner);
 
         var y = new T[n];
-        Activations.PRelu<T>(x, shape, w, y, axis);
+        Activations.PRelu<T>(x, shape, w, axis, y);
         Harness.AssertElements<T>(y, i => ry[i], $"prelu forward {string.Join('x', dims)} axis {axis}");
 
         var dx = new T[n];
         var dw = new T[channels];
-        Activations.PReluBackward<T>(x, shape, g, w, dx, dw, axis);
+        Activations.PReluBackward<T>(x, shape, g, w, axis, dx, dw);
         Harness.AssertElements<T>(dx, i => rdx[i], "prelu dx");
         for (int c = 0; c < channels; c++)
         {
@@ -92,13 +92,13 @@ public abstract class PReluTests<T> where T : unmanaged, IFloatingPointIeee754<T
 
         // In place, and the same bits with one thread.
         T[] inPlace = (T[])x.Clone();
-        Activations.PRelu<T>(inPlace, shape, w, inPlace, axis);
+        Activations.PRelu<T>(inPlace, shape, w, axis, inPlace);
         Harness.AssertElements<T>(inPlace, i => y[i], "prelu in place");
         var dx1 = new T[n];
         var dw1 = new T[channels];
         using (Parallelism.Scope(1))
         {
-            Activations.PReluBackward<T>(x, shape, g, w, dx1, dw1, axis);
+            Activations.PReluBackward<T>(x, shape, g, w, axis, dx1, dw1);
         }
         Harness.AssertElements<T>(dx1, i => dx[i], "prelu dx, 1 thread");
         Harness.AssertElements<T>(dw1, i => dw[i], "prelu dw, 1 thread");
@@ -121,9 +121,9 @@ public abstract class PReluTests<T> where T : unmanaged, IFloatingPointIeee754<T
         T[] weights = Of(0.1, -0.2, 0.3, 0.25, 2);
         T[] y1 = new T[nchw.Length], y2 = new T[nchw.Length], d1 = new T[nchw.Length], d2 = new T[nchw.Length], dw1 = new T[C], dw2 = new T[C];
         Activations.PRelu<T>(nchw, [N, C, H, W], weights, y1);
-        Activations.PRelu<T>(nhwc, [N, H, W, C], weights, y2, channelAxis: -1);
+        Activations.PRelu<T>(nhwc, [N, H, W, C], weights, -1, y2);
         Activations.PReluBackward<T>(nchw, [N, C, H, W], g, weights, d1, dw1);
-        Activations.PReluBackward<T>(nhwc, [N, H, W, C], gNhwc, weights, d2, dw2, channelAxis: -1);
+        Activations.PReluBackward<T>(nhwc, [N, H, W, C], gNhwc, weights, -1, d2, dw2);
         for (int n = 0; n < N; n++)
             for (int c = 0; c < C; c++)
                 for (int h = 0; h < H; h++)
@@ -163,7 +163,7 @@ public abstract class PReluTests<T> where T : unmanaged, IFloatingPointIeee754<T
         foreach (T[] w in new[] { weights, [TaggedNaN(0x1FF, negative: true)] })
         {
             var y = new T[n];
-            Activations.PRelu<T>(x, shape, w, y, w.Length == 1 ? 1 : axis);
+            Activations.PRelu<T>(x, shape, w, w.Length == 1 ? 1 : axis, y);
             for (int i = 0; i < n; i += 3)
             {
                 Assert.True(Numbers.Bits(x[i]) == Numbers.Bits(y[i]),
@@ -195,8 +195,8 @@ public abstract class PReluTests<T> where T : unmanaged, IFloatingPointIeee754<T
         Assert.Contains("3 channels", e.Message, StringComparison.Ordinal);
         e = Assert.Throws<ArgumentException>(() => Activations.PRelu<T>(x, [2, 3, 5], Of(1, 2, 3), y));
         Assert.Equal("shape", e.ParamName);
-        Assert.Throws<ArgumentOutOfRangeException>(() => Activations.PRelu<T>(x, [2, 3, 4], Of(1, 2, 3), y, channelAxis: 3));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Activations.PRelu<T>(x, [2, 3, 4], Of(1, 2, 3), y, channelAxis: -4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Activations.PRelu<T>(x, [2, 3, 4], Of(1, 2, 3), 3, y));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Activations.PRelu<T>(x, [2, 3, 4], Of(1, 2, 3), -4, y));
         e = Assert.Throws<ArgumentException>(() => Activations.PReluBackward<T>(x, [2, 3, 4], x, Of(1, 2, 3), y, new T[2]));
         Assert.Equal("gradWeight", e.ParamName);
     }

@@ -56,7 +56,7 @@ public abstract class SmoothCase
         public override Activation Activation => Activation.Elu(alpha);
         public override string Name => name;
         public override void Forward<T>(ReadOnlySpan<T> x, Span<T> y) => Activations.Elu(x, alpha, y);
-        public override void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, Span<T> gi) => Activations.EluBackward(x, g, gi, alpha);
+        public override void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, Span<T> gi) => Activations.EluBackward(x, g, alpha, gi);
         public override double Value(double x) => x > 0 ? x : alpha * R.Expm1(x);
         public override double Slope(double x) => x > 0 ? 1 : alpha * Math.Exp(x);
     }
@@ -76,7 +76,7 @@ public abstract class SmoothCase
         public override Activation Activation => Activation.Celu(alpha);
         public override string Name => name;
         public override void Forward<T>(ReadOnlySpan<T> x, Span<T> y) => Activations.Celu(x, alpha, y);
-        public override void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, Span<T> gi) => Activations.CeluBackward(x, g, gi, alpha);
+        public override void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, Span<T> gi) => Activations.CeluBackward(x, g, alpha, gi);
         public override double Value(double x) => x > 0 ? x : alpha * R.Expm1(x / alpha);
         public override double Slope(double x) => x > 0 ? 1 : Math.Exp(x / alpha);
     }
@@ -95,8 +95,8 @@ public abstract class SmoothCase
     {
         public override Activation Activation => Activation.Gelu(GeluApproximation.Tanh);
         public override string Name => "gelu_tanh";
-        public override void Forward<T>(ReadOnlySpan<T> x, Span<T> y) => Activations.Gelu(x, y, GeluApproximation.Tanh);
-        public override void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, Span<T> gi) => Activations.GeluBackward(x, g, gi, GeluApproximation.Tanh);
+        public override void Forward<T>(ReadOnlySpan<T> x, Span<T> y) => Activations.Gelu(x, GeluApproximation.Tanh, y);
+        public override void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, Span<T> gi) => Activations.GeluBackward(x, g, GeluApproximation.Tanh, gi);
         public override double Value(double x) => R.GeluTanh(x);
         public override double Slope(double x) => R.GeluTanhDerivative(x);
     }
@@ -126,7 +126,7 @@ public abstract class SmoothCase
         public override Activation Activation => Activation.Softplus(beta, 20);
         public override string Name => name;
         public override void Forward<T>(ReadOnlySpan<T> x, Span<T> y) => Activations.Softplus(x, beta, 20, y);
-        public override void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, Span<T> gi) => Activations.SoftplusBackward(x, g, gi, beta, 20);
+        public override void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, Span<T> gi) => Activations.SoftplusBackward(x, g, beta, 20, gi);
         public override double Value(double x) => beta * x > 20 ? x : R.Softplus(beta * x) / beta;
         public override double Slope(double x) => beta * x > 20 ? 1 : R.Sigmoid(beta * x);
     }

@@ -81,16 +81,16 @@ public abstract class SmoothTests<T> where T : unmanaged, IFloatingPointIeee754<
 
         Same(nz, Fwd(Activations.Elu, nz), "elu(−0)");
         Same(V(-1), Fwd(Activations.Elu, ninf), "elu(−∞)");
-        Same(V(0.5), Bwd((x, g, d) => Activations.EluBackward(x, g, d, 0.5), T.Zero), "elu'(0) = α");
-        Same(V(1), Bwd((x, g, d) => Activations.CeluBackward(x, g, d, 2.0), T.Zero), "celu'(0) = 1");
+        Same(V(0.5), Bwd((x, g, d) => Activations.EluBackward(x, g, 0.5, d), T.Zero), "elu'(0) = α");
+        Same(V(1), Bwd((x, g, d) => Activations.CeluBackward(x, g, 2.0, d), T.Zero), "celu'(0) = 1");
         Same(V(1.7580993408473766), Bwd(Activations.SeluBackward, T.Zero), "selu'(0) = α·scale");
         foreach (var approximate in new[] { GeluApproximation.None, GeluApproximation.Tanh })
         {
-            Same(V(0.5), Bwd((x, g, d) => Activations.GeluBackward(x, g, d, approximate), T.Zero), $"gelu'(0) {approximate}");
-            Same(inf, Fwd((x, d) => Activations.Gelu(x, d, approximate), inf), $"gelu(+∞) {approximate}");
-            Same(nz, Fwd((x, d) => Activations.Gelu(x, d, approximate), ninf), $"gelu(−∞) {approximate}");
-            Same(V(1), Bwd((x, g, d) => Activations.GeluBackward(x, g, d, approximate), inf), $"gelu'(+∞) {approximate}");
-            Assert.True(T.IsZero(Bwd((x, g, d) => Activations.GeluBackward(x, g, d, approximate), ninf)), $"gelu'(−∞) {approximate} is 0");
+            Same(V(0.5), Bwd((x, g, d) => Activations.GeluBackward(x, g, approximate, d), T.Zero), $"gelu'(0) {approximate}");
+            Same(inf, Fwd((x, d) => Activations.Gelu(x, approximate, d), inf), $"gelu(+∞) {approximate}");
+            Same(nz, Fwd((x, d) => Activations.Gelu(x, approximate, d), ninf), $"gelu(−∞) {approximate}");
+            Same(V(1), Bwd((x, g, d) => Activations.GeluBackward(x, g, approximate, d), inf), $"gelu'(+∞) {approximate}");
+            Assert.True(T.IsZero(Bwd((x, g, d) => Activations.GeluBackward(x, g, approximate, d), ninf)), $"gelu'(−∞) {approximate} is 0");
         }
         Same(V(0.5), Bwd(Activations.SiluBackward, T.Zero), "silu'(0)");
         Same(nz, Fwd(Activations.Silu, ninf), "silu(−∞)");
@@ -170,7 +170,7 @@ public abstract class SmoothTests<T> where T : unmanaged, IFloatingPointIeee754<
         }
         Check(Activations.Elu, (a, b, c) => Activations.EluBackward(a, b, c), (a, b, c) => Activations.EluBackwardFromOutput(a, b, c), "elu");
         Check(Activations.Selu, Activations.SeluBackward, Activations.SeluBackwardFromOutput, "selu");
-        Check((a, c) => Activations.Celu(a, 2.0, c), (a, b, c) => Activations.CeluBackward(a, b, c, 2.0), (a, b, c) => Activations.CeluBackwardFromOutput(a, b, c, 2.0), "celu");
+        Check((a, c) => Activations.Celu(a, 2.0, c), (a, b, c) => Activations.CeluBackward(a, b, 2.0, c), (a, b, c) => Activations.CeluBackwardFromOutput(a, b, 2.0, c), "celu");
         Check(Activations.Sigmoid, Activations.SigmoidBackward, Activations.SigmoidBackwardFromOutput, "sigmoid");
         Check(Activations.Tanh, Activations.TanhBackward, Activations.TanhBackwardFromOutput, "tanh");
     }
@@ -242,15 +242,15 @@ public sealed class SmoothValidationTests
         var x = new float[4];
         var d = new double[4];
         Assert.Equal("alpha", Assert.Throws<ArgumentOutOfRangeException>(() => Activations.Celu<float>(x, 0.0, x)).ParamName);
-        Assert.Equal("alpha", Assert.Throws<ArgumentOutOfRangeException>(() => Activations.CeluBackward<double>(d, d, d, 0.0)).ParamName);
+        Assert.Equal("alpha", Assert.Throws<ArgumentOutOfRangeException>(() => Activations.CeluBackward<double>(d, d, 0.0, d)).ParamName);
         Assert.Equal("alpha", Assert.Throws<ArgumentOutOfRangeException>(() => Activations.Elu<float>(x, double.NaN, x)).ParamName);
         Assert.Equal("alpha", Assert.Throws<ArgumentOutOfRangeException>(() => Activations.Elu<double>(d, double.PositiveInfinity, d)).ParamName);
         Assert.Equal("beta", Assert.Throws<ArgumentOutOfRangeException>(() => Activations.Softplus<float>(x, 0.0, 20, x)).ParamName);
         Assert.Equal("beta", Assert.Throws<ArgumentOutOfRangeException>(() => Activations.Softplus<float>(x, 1e39, 20, x)).ParamName);
-        Assert.Equal("beta", Assert.Throws<ArgumentOutOfRangeException>(() => Activations.SoftplusBackward<Half>(new Half[1], new Half[1], new Half[1], double.NaN)).ParamName);
+        Assert.Equal("beta", Assert.Throws<ArgumentOutOfRangeException>(() => Activations.SoftplusBackward<Half>(new Half[1], new Half[1], double.NaN, 20, new Half[1])).ParamName);
         Assert.Equal("threshold", Assert.Throws<ArgumentOutOfRangeException>(() => Activations.Softplus<double>(d, 1.0, double.NaN, d)).ParamName);
-        Assert.Equal("approximate", Assert.Throws<ArgumentOutOfRangeException>(() => Activations.Gelu<float>(x, x, (GeluApproximation)7)).ParamName);
-        Assert.Equal("alpha", Assert.Throws<ArgumentOutOfRangeException>(() => Activations.EluBackwardFromOutput<float>(x, x, x, -1.0)).ParamName);
+        Assert.Equal("approximate", Assert.Throws<ArgumentOutOfRangeException>(() => Activations.Gelu<float>(x, (GeluApproximation)7, x)).ParamName);
+        Assert.Equal("alpha", Assert.Throws<ArgumentOutOfRangeException>(() => Activations.EluBackwardFromOutput<float>(x, x, -1.0, x)).ParamName);
     }
 
     [Fact]

@@ -347,13 +347,13 @@ public sealed class TensorTests
                 float[] w = Data<float>(channels, 905), buffer = Data<float>(view.BufferLength, 906), g = Data<float>(view.Count, 907);
                 float[] x = [.. view.Indices().Select(i => buffer[i])];
                 float[] expected = new float[x.Length], actual = new float[x.Length];
-                Activations.PRelu<float>(x, view.Lengths, w, expected, axis);
-                Activations.PRelu(view.Read(buffer), w, new TensorSpan<float>(actual, view.Lengths), axis);
+                Activations.PRelu<float>(x, view.Lengths, w, axis, expected);
+                Activations.PRelu(view.Read(buffer), w, axis, new TensorSpan<float>(actual, view.Lengths));
                 AssertSame(expected, actual, $"prelu over {view}, axis {axis}", exactNaN: true);
 
                 float[] expectedDw = new float[channels], actualDw = new float[channels];
-                Activations.PReluBackward<float>(x, view.Lengths, g, w, expected, expectedDw, axis);
-                Activations.PReluBackward(view.Read(buffer), new ReadOnlyTensorSpan<float>(g, view.Lengths), w, new TensorSpan<float>(actual, view.Lengths), actualDw, axis);
+                Activations.PReluBackward<float>(x, view.Lengths, g, w, axis, expected, expectedDw);
+                Activations.PReluBackward(view.Read(buffer), new ReadOnlyTensorSpan<float>(g, view.Lengths), w, axis, new TensorSpan<float>(actual, view.Lengths), actualDw);
                 AssertSame(expected, actual, $"prelu' over {view}, axis {axis}");
                 AssertSame(expectedDw, actualDw, $"prelu dw over {view}, axis {axis}");
             }
