@@ -552,6 +552,27 @@ internal readonly unsafe struct Lanes256<T> : IMaskLanes<T> where T : unmanaged
 
 internal readonly unsafe struct Lanes128<T> : IMaskLanes<T> where T : unmanaged
 {
+    /// <summary>16 masks of four 32-bit lanes, mask k with lane j all ones where bit j of k is set; as 64-bit lanes,
+    /// mask 0b0011·a + 0b1100·b is the two-lane mask of bits (a, b).</summary>
+    private static readonly ulong* PassMasks = BuildPassMasks();
+
+    private static ulong* BuildPassMasks()
+    {
+        var table = (uint*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc(16 * 16, 64);
+        for (int k = 0; k < 16; k++)
+        {
+            for (int j = 0; j < 4; j++)
+            {
+                table[4 * k + j] = ((k >> j) & 1) != 0 ? uint.MaxValue : 0;
+            }
+        }
+        return (ulong*)table;
+    }
+
+    /// <summary>Two bits to the index of the table's mask whose two 64-bit lanes follow them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong ExpandPairs(ulong lanes) => (lanes & 1) * 3 + ((lanes >> 1) & 1) * 12;
+
     public static nint Count => Vector128<T>.Count;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -577,9 +598,8 @@ internal readonly unsafe struct Lanes128<T> : IMaskLanes<T> where T : unmanaged
         ulong full = (1UL << Vector128<T>.Count) - 1;
         lanes &= full;
         Vector128<T> gv = Vector128.Load(g);
-        Vector128<T> pass = sizeof(T) == 4
-            ? Vector128.Equals(Vector128.Create((int)lanes) & Vector128.Create(1, 2, 4, 8), Vector128.Create(1, 2, 4, 8)).As<int, T>()
-            : Vector128.Equals(Vector128.Create((long)lanes) & Vector128.Create(1L, 2), Vector128.Create(1L, 2)).As<long, T>();
+        // the lane mask of 4 (or 2) bits is one load from a table of 16 masks (lanes of all ones where a bit is set)
+        Vector128<T> pass = sizeof(T) == 4 ? Vector128.Load((T*)(PassMasks + 2 * lanes)) : Vector128.Load((T*)(PassMasks + 2 * ExpandPairs(lanes)));
         Vector128<T> r = lanes == full ? gv : Vector128.ConditionalSelect(pass, gv, blocked.Invoke(gv, index));
         if (stream)
         {
