@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using Rectifier.Operators;
 
 namespace Rectifier.Kernels;
@@ -15,6 +16,13 @@ internal static unsafe class Elementwise
 
     public static void Unary<T, TF, TD>(ReadOnlySpan<T> x, Span<T> destination, TF f, TD d, string destinationName = "destination")
         where T : unmanaged where TF : struct, IUnaryOperator<float> where TD : struct, IUnaryOperator<double>
+        => Unary(x, destination, f, d, default(NoHalfBits), destinationName);
+
+    /// <summary>As above, with Half computed by <paramref name="h"/> on its 16-bit patterns (for operators that only
+    /// compare and select, so no conversion is needed and Half runs at the speed of a copy); <see cref="NoHalfBits"/>
+    /// widens Half to float instead.</summary>
+    public static void Unary<T, TF, TD, TH>(ReadOnlySpan<T> x, Span<T> destination, TF f, TD d, TH h, string destinationName = "destination")
+        where T : unmanaged where TF : struct, IUnaryOperator<float> where TD : struct, IUnaryOperator<double> where TH : struct, IUnaryOperator<ushort>
     {
         CheckDestination(x, destination, "x", destinationName);
         if (x.IsEmpty)
@@ -32,6 +40,10 @@ internal static unsafe class Elementwise
             {
                 Execute((double*)pd, x.Length, 2, px == pd, new UnaryKernel<double, TD>((double*)px, d));
             }
+            else if (typeof(T) == typeof(Half) && typeof(TH) != typeof(NoHalfBits))
+            {
+                Execute((ushort*)pd, x.Length, 2, px == pd, new UnaryKernel<ushort, TH>((ushort*)px, h));
+            }
             else if (typeof(T) == typeof(Half))
             {
                 ExecuteHalf((Half*)pd, x.Length, 2, new UnaryKernel<float, TF>(null, f), (Half*)px, null, null);
@@ -43,59 +55,15 @@ internal static unsafe class Elementwise
         }
     }
 
-    /// <summary><see cref="Unary{T, TF, TD}"/>, with Half computed by <paramref name="h"/> on its 16-bit patterns (for
-    /// operators that only compare and select, so no conversion is needed and Half runs at the speed of a copy).</summary>
-    public static void Unary<T, TF, TD, TH>(ReadOnlySpan<T> x, Span<T> destination, TF f, TD d, TH h)
-        where T : unmanaged where TF : struct, IUnaryOperator<float> where TD : struct, IUnaryOperator<double> where TH : struct, IUnaryOperator<ushort>
-    {
-        if (typeof(T) != typeof(Half))
-        {
-            Unary(x, destination, f, d);
-            return;
-        }
-        CheckDestination(x, destination, "x", "destination");
-        if (x.IsEmpty)
-        {
-            return;
-        }
-        fixed (T* px = x)
-        fixed (T* pd = destination)
-        {
-            Execute((ushort*)pd, x.Length, 2, px == pd, new UnaryKernel<ushort, TH>((ushort*)px, h));
-        }
-    }
-
-    /// <summary><see cref="Binary{T, TF, TD}"/>, with Half computed by <paramref name="h"/> on its 16-bit patterns.</summary>
-    public static void Binary<T, TF, TD, TH>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination, TF f, TD d, TH h, string xName = "x")
-        where T : unmanaged where TF : struct, IBinaryOperator<float> where TD : struct, IBinaryOperator<double> where TH : struct, IBinaryOperator<ushort>
-    {
-        if (typeof(T) != typeof(Half))
-        {
-            Binary(x, y, destination, f, d, xName);
-            return;
-        }
-        const string yName = "gradOutput", destinationName = "gradInput";
-        if (y.Length != x.Length)
-        {
-            ThrowHelper.LengthMismatch(yName, x.Length, y.Length);
-        }
-        CheckDestination(x, destination, xName, destinationName);
-        CheckDestination(y, destination, yName, destinationName);
-        if (x.IsEmpty)
-        {
-            return;
-        }
-        fixed (T* px = x)
-        fixed (T* py = y)
-        fixed (T* pd = destination)
-        {
-            Execute((ushort*)pd, x.Length, 3, px == pd || py == pd, new BinaryKernel<ushort, TH>((ushort*)px, (ushort*)py, h));
-        }
-    }
-
     public static void Binary<T, TF, TD>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination, TF f, TD d,
         string xName = "x", string yName = "gradOutput", string destinationName = "gradInput")
         where T : unmanaged where TF : struct, IBinaryOperator<float> where TD : struct, IBinaryOperator<double>
+        => Binary(x, y, destination, f, d, default(NoHalfBits), xName, yName, destinationName);
+
+    /// <summary>As above, with Half computed by <paramref name="h"/> on its 16-bit patterns.</summary>
+    public static void Binary<T, TF, TD, TH>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination, TF f, TD d, TH h,
+        string xName = "x", string yName = "gradOutput", string destinationName = "gradInput")
+        where T : unmanaged where TF : struct, IBinaryOperator<float> where TD : struct, IBinaryOperator<double> where TH : struct, IBinaryOperator<ushort>
     {
         if (y.Length != x.Length)
         {
@@ -119,6 +87,10 @@ internal static unsafe class Elementwise
             else if (typeof(T) == typeof(double))
             {
                 Execute((double*)pd, x.Length, 3, inPlace, new BinaryKernel<double, TD>((double*)px, (double*)py, d));
+            }
+            else if (typeof(T) == typeof(Half) && typeof(TH) != typeof(NoHalfBits))
+            {
+                Execute((ushort*)pd, x.Length, 3, inPlace, new BinaryKernel<ushort, TH>((ushort*)px, (ushort*)py, h));
             }
             else if (typeof(T) == typeof(Half))
             {
@@ -234,5 +206,18 @@ internal static unsafe class Elementwise
                 TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(source + offset, length), new Span<float>(target, length));
             }
         }
+    }
+
+    /// <summary>The marker for "no operator on Half's bit patterns": Half is widened to float and rounded back.</summary>
+    public readonly struct NoHalfBits : IUnaryOperator<ushort>, IBinaryOperator<ushort>
+    {
+        public ushort Invoke(ushort x) => throw new NotSupportedException();
+        public Vector128<ushort> Invoke(Vector128<ushort> x) => throw new NotSupportedException();
+        public Vector256<ushort> Invoke(Vector256<ushort> x) => throw new NotSupportedException();
+        public Vector512<ushort> Invoke(Vector512<ushort> x) => throw new NotSupportedException();
+        public ushort Invoke(ushort x, ushort y) => throw new NotSupportedException();
+        public Vector128<ushort> Invoke(Vector128<ushort> x, Vector128<ushort> y) => throw new NotSupportedException();
+        public Vector256<ushort> Invoke(Vector256<ushort> x, Vector256<ushort> y) => throw new NotSupportedException();
+        public Vector512<ushort> Invoke(Vector512<ushort> x, Vector512<ushort> y) => throw new NotSupportedException();
     }
 }
