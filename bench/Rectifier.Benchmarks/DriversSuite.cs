@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Numerics.Tensors;
 using System.Text;
 
 namespace Rectifier.Benchmarks;
@@ -45,15 +44,15 @@ public static class DriversSuite
                 .Add("fused fwd", () => Fused.BiasActivation<float>(x, shape, bias, relu, y))
                 .Add("separate fwd", () =>
                 {
-                    AddBias(x, bias, inner, z);
+                    FusedSuite.AddBias(x, bias, inner, z, threads);
                     Activations.Relu<float>(z, y);
                 })
                 .Add("fused bwd", () => Fused.BiasActivationBackward<float>(x, shape, bias, g, relu, dx, dBias))
                 .Add("separate bwd", () =>
                 {
-                    AddBias(x, bias, inner, z);
+                    FusedSuite.AddBias(x, bias, inner, z, threads);
                     Activations.ReluBackward<float>(z, g, dx);
-                    SumBias(dx, inner, dBias);
+                    FusedSuite.SumBias(dx, inner, dBias);
                 })
                 .Add("half copy", () => hx.AsSpan().CopyTo(hy))
                 .Add("half relu", () => Activations.Relu<Half>(hx, hy))
@@ -130,22 +129,5 @@ public static class DriversSuite
             md.AppendLine(CultureInfo.InvariantCulture, $" {columns[0][row].Target} |");
         }
         return md.ToString();
-    }
-
-    private static void AddBias(float[] x, float[] bias, int inner, float[] z)
-    {
-        for (int r = 0; r < x.Length / inner; r++)
-        {
-            TensorPrimitives.Add(x.AsSpan(r * inner, inner), bias[r % bias.Length], z.AsSpan(r * inner, inner));
-        }
-    }
-
-    private static void SumBias(float[] dx, int inner, float[] dBias)
-    {
-        Array.Clear(dBias);
-        for (int r = 0; r < dx.Length / inner; r++)
-        {
-            dBias[r % dBias.Length] += TensorPrimitives.Sum<float>(dx.AsSpan(r * inner, inner));
-        }
     }
 }

@@ -53,10 +53,12 @@ public static class FusedSuite
         return md.ToString();
     }
 
-    private static void AddBias(float[] x, float[] bias, int inner, float[] z)
-        => Parallel.For(0, x.Length / inner, r => TensorPrimitives.Add(x.AsSpan(r * inner, inner), bias[r % bias.Length], z.AsSpan(r * inner, inner)));
+    /// <summary>z = x + bias per channel run, the runs spread over at most <paramref name="threads"/> threads.</summary>
+    internal static void AddBias(float[] x, float[] bias, int inner, float[] z, int threads = -1)
+        => Parallel.For(0, x.Length / inner, new ParallelOptions { MaxDegreeOfParallelism = threads },
+            r => TensorPrimitives.Add(x.AsSpan(r * inner, inner), bias[r % bias.Length], z.AsSpan(r * inner, inner)));
 
-    private static void SumBias(float[] dx, int inner, float[] dBias)
+    internal static void SumBias(float[] dx, int inner, float[] dBias)
     {
         var sums = new double[dBias.Length];
         for (int r = 0; r < dx.Length / inner; r++)

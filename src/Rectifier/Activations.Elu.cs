@@ -36,7 +36,7 @@ public static partial class Activations
     public static void EluInPlace<T>(Span<T> values, double alpha = 1.0) where T : unmanaged, IFloatingPointIeee754<T>
         => Elu<T>(values, alpha, values);
 
-    /// <summary>EluBackward with the default 1.0 = 1.0; the overload that takes it documents the rest.</summary>
+    /// <summary>elu backward from x with the default α = 1.</summary>
     public static void EluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradOutput, Span<T> gradInput)
         where T : unmanaged, IFloatingPointIeee754<T>
         => EluBackward<T>(x, gradOutput, 1.0, gradInput);
@@ -52,7 +52,7 @@ public static partial class Activations
         => SmoothBackwardNative(x, gradOutput, gradInput,
             new EluBackwardFunction(1, Coefficient<T>(alpha, nameof(alpha)), 1), new EluBackwardFunction(1, Coefficient<double>(alpha, nameof(alpha)), 1));
 
-    /// <summary>EluBackwardFromOutput with the default 1.0 = 1.0; the overload that takes it documents the rest.</summary>
+    /// <summary>elu backward from the output with the default α = 1.</summary>
     public static void EluBackwardFromOutput<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput)
         where T : unmanaged, IFloatingPointIeee754<T>
         => EluBackwardFromOutput<T>(y, gradOutput, 1.0, gradInput);
@@ -129,7 +129,7 @@ public static partial class Activations
     public static void CeluInPlace<T>(Span<T> values, double alpha = 1.0) where T : unmanaged, IFloatingPointIeee754<T>
         => Celu<T>(values, alpha, values);
 
-    /// <summary>CeluBackward with the default 1.0 = 1.0; the overload that takes it documents the rest.</summary>
+    /// <summary>celu backward from x with the default α = 1.</summary>
     public static void CeluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradOutput, Span<T> gradInput)
         where T : unmanaged, IFloatingPointIeee754<T>
         => CeluBackward<T>(x, gradOutput, 1.0, gradInput);
@@ -146,7 +146,7 @@ public static partial class Activations
         SmoothBackwardNative(x, gradOutput, gradInput, new EluBackwardFunction(1, 1, a), new EluBackwardFunction(1, 1, d));
     }
 
-    /// <summary>CeluBackwardFromOutput with the default 1.0 = 1.0; the overload that takes it documents the rest.</summary>
+    /// <summary>celu backward from the output with the default α = 1.</summary>
     public static void CeluBackwardFromOutput<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> gradOutput, Span<T> gradInput)
         where T : unmanaged, IFloatingPointIeee754<T>
         => CeluBackwardFromOutput<T>(y, gradOutput, 1.0, gradInput);

@@ -15,7 +15,7 @@ public enum GeluApproximation
 
 public static partial class Activations
 {
-    /// <summary>Gelu with the default GeluApproximation.None = GeluApproximation.None; the overload that takes it documents the rest.</summary>
+    /// <summary>gelu in its exact (erf) form, PyTorch's default.</summary>
     public static void Gelu<T>(ReadOnlySpan<T> x, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
         => Gelu<T>(x, GeluApproximation.None, destination);
@@ -46,7 +46,7 @@ public static partial class Activations
     public static void GeluInPlace<T>(Span<T> values, GeluApproximation approximate = GeluApproximation.None) where T : unmanaged, IFloatingPointIeee754<T>
         => Gelu<T>(values, approximate, values);
 
-    /// <summary>GeluBackward with the default GeluApproximation.None = GeluApproximation.None; the overload that takes it documents the rest.</summary>
+    /// <summary>gelu backward in its exact (erf) form, PyTorch's default.</summary>
     public static void GeluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradOutput, Span<T> gradInput)
         where T : unmanaged, IFloatingPointIeee754<T>
         => GeluBackward<T>(x, gradOutput, GeluApproximation.None, gradInput);

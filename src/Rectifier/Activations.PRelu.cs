@@ -14,7 +14,7 @@ public static partial class Activations
     public static void PRelu<T>(ReadOnlySpan<T> x, T weight, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
         => Elementwise.Unary(x, destination, new LeakyReluOperator<float>(float.CreateTruncating(weight)), new LeakyReluOperator<double>(double.CreateTruncating(weight)));
 
-    /// <summary>PRelu with the default 1 = 1; the overload that takes it documents the rest.</summary>
+    /// <summary>prelu with one weight per channel, the channels on axis 1 (NCHW, or [batch, features]).</summary>
     public static unsafe void PRelu<T>(ReadOnlySpan<T> x, ReadOnlySpan<nint> shape, ReadOnlySpan<T> weight, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
         => PRelu<T>(x, shape, weight, 1, destination);
@@ -79,7 +79,7 @@ public static partial class Activations
         return gradWeight[0];
     }
 
-    /// <summary>PReluBackward with the default 1 = 1; the overload that takes it documents the rest.</summary>
+    /// <summary>prelu backward with the channels on axis 1 (NCHW, or [batch, features]).</summary>
     public static unsafe void PReluBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<nint> shape, ReadOnlySpan<T> gradOutput, ReadOnlySpan<T> weight, Span<T> gradInput, Span<T> gradWeight)
         where T : unmanaged, IFloatingPointIeee754<T>
         => PReluBackward<T>(x, shape, gradOutput, weight, 1, gradInput, gradWeight);

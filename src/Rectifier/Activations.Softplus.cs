@@ -37,7 +37,7 @@ public static partial class Activations
     public static void SoftplusInPlace<T>(Span<T> values, double beta = 1.0, double threshold = DefaultSoftplusThreshold) where T : unmanaged, IFloatingPointIeee754<T>
         => Softplus<T>(values, beta, threshold, values);
 
-    /// <summary>SoftplusBackward with the default 1.0 = 1.0, DefaultSoftplusThreshold = DefaultSoftplusThreshold; the overload that takes them documents the rest.</summary>
+    /// <summary>softplus backward with PyTorch's defaults β = 1 and threshold 20.</summary>
     public static void SoftplusBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradOutput, Span<T> gradInput)
         where T : unmanaged, IFloatingPointIeee754<T>
         => SoftplusBackward<T>(x, gradOutput, 1.0, DefaultSoftplusThreshold, gradInput);

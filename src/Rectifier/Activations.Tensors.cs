@@ -6,7 +6,7 @@ namespace Rectifier;
 
 public static partial class Activations
 {
-    /// <summary>PRelu over a tensor view with the channels on axis 1; the overload that takes the axis documents the rest.</summary>
+    /// <summary>prelu with one weight per channel over tensor views, the channels on axis 1.</summary>
     public static void PRelu<T>(in ReadOnlyTensorSpan<T> x, ReadOnlySpan<T> weight, in TensorSpan<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
         => PRelu(x, weight, 1, destination);
 
@@ -29,7 +29,7 @@ public static partial class Activations
         stage.Store(destination, nameof(destination));
     }
 
-    /// <summary>PReluBackward over tensor views with the channels on axis 1; the overload that takes the axis documents the rest.</summary>
+    /// <summary>prelu backward over tensor views, the channels on axis 1.</summary>
     public static void PReluBackward<T>(in ReadOnlyTensorSpan<T> x, in ReadOnlyTensorSpan<T> gradOutput, ReadOnlySpan<T> weight, in TensorSpan<T> gradInput, Span<T> gradWeight)
         where T : unmanaged, IFloatingPointIeee754<T>
         => PReluBackward(x, gradOutput, weight, 1, gradInput, gradWeight);

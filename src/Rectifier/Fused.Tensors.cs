@@ -6,7 +6,7 @@ namespace Rectifier;
 
 public static partial class Fused
 {
-    /// <summary>BiasActivation over a tensor view with the channels on axis 1; the overload that takes the axis documents the rest.</summary>
+    /// <summary><c>y = act(x + bias[c])</c> over tensor views, the channels on axis 1.</summary>
     public static void BiasActivation<T>(in ReadOnlyTensorSpan<T> x, ReadOnlySpan<T> bias, Activation activation, in TensorSpan<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
         => BiasActivation(x, bias, activation, 1, destination);
@@ -31,7 +31,7 @@ public static partial class Fused
         stage.Store(destination, nameof(destination));
     }
 
-    /// <summary>BiasActivationBackward over tensor views with the channels on axis 1; the overload that takes the axis documents the rest.</summary>
+    /// <summary>The backward of the fused bias + activation over tensor views, the channels on axis 1.</summary>
     public static void BiasActivationBackward<T>(in ReadOnlyTensorSpan<T> x, ReadOnlySpan<T> bias, in ReadOnlyTensorSpan<T> gradOutput, Activation activation,
         in TensorSpan<T> gradInput, Span<T> gradBias) where T : unmanaged, IFloatingPointIeee754<T>
         => BiasActivationBackward(x, bias, gradOutput, activation, 1, gradInput, gradBias);

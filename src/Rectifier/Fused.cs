@@ -16,7 +16,7 @@ public static unsafe partial class Fused
     private const int Tile = 4096;
     private const int MaxSlices = 64;
 
-    /// <summary>BiasActivation with the default 1 = 1; the overload that takes it documents the rest.</summary>
+    /// <summary><c>y = act(x + bias[c])</c> with the channels on axis 1 (NCHW, or [batch, features]).</summary>
     public static void BiasActivation<T>(ReadOnlySpan<T> x, ReadOnlySpan<nint> shape, ReadOnlySpan<T> bias, Activation activation, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
         => BiasActivation<T>(x, shape, bias, activation, 1, destination);
@@ -56,7 +56,7 @@ public static unsafe partial class Fused
         }
     }
 
-    /// <summary>BiasActivationBackward with the default 1 = 1; the overload that takes it documents the rest.</summary>
+    /// <summary>The backward of the fused bias + activation with the channels on axis 1 (NCHW, or [batch, features]).</summary>
     public static void BiasActivationBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<nint> shape, ReadOnlySpan<T> bias, ReadOnlySpan<T> gradOutput, Activation activation, Span<T> gradInput, Span<T> gradBias)
         where T : unmanaged, IFloatingPointIeee754<T>
         => BiasActivationBackward<T>(x, shape, bias, gradOutput, activation, 1, gradInput, gradBias);
@@ -303,6 +303,7 @@ public static unsafe partial class Fused
                 for (nint i = 0; i < whole; i += block)
                 {
                     nint end = Math.Min(whole, i + block);
+                    // the driver writes element j at target + j: when streaming, the buffer stands in for dr[i, end)
                     T* target = stream ? buffer - i : dr;
                     ElementwiseDriver.Run(kernel, target, i, end, nonTemporal: false);
                     for (nint j = i; j < end; j += OrderedSum.Chunk)
@@ -462,10 +463,15 @@ public static unsafe partial class Fused
             }
         }
 
-        /// <summary>dst = (double)src, four floats a step on any accelerated width (TensorPrimitives' generic
-        /// conversion is element by element).</summary>
+        /// <summary>dst = (double)src: a copy for double, four floats a step on any accelerated width (TensorPrimitives'
+        /// generic conversion is element by element), Half one by one.</summary>
         private static void Widen(ReadOnlySpan<T> src, Span<double> dst)
         {
+            if (typeof(T) == typeof(double))
+            {
+                System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(src).CopyTo(dst);
+                return;
+            }
             int i = 0;
             if (typeof(T) == typeof(float) && Vector128.IsHardwareAccelerated)
             {

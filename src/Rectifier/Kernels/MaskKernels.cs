@@ -199,40 +199,33 @@ internal static unsafe class MaskKernels
     {
         if (Vector512.IsHardwareAccelerated)
         {
-            if (stream && ((nint)(y) % sizeof(T)) == 0)
-            {
-                ForwardLanes<T, TOp, TP, Lanes512<T>, NonTemporalStores>(x, y, mask, start, end, op, pass);
-            }
-            else
-            {
-                ForwardLanes<T, TOp, TP, Lanes512<T>, CachedStores>(x, y, mask, start, end, op, pass);
-            }
+            ForwardWidth<T, TOp, TP, Lanes512<T>>(x, y, mask, start, end, op, pass, stream);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            if (stream && ((nint)(y) % sizeof(T)) == 0)
-            {
-                ForwardLanes<T, TOp, TP, Lanes256<T>, NonTemporalStores>(x, y, mask, start, end, op, pass);
-            }
-            else
-            {
-                ForwardLanes<T, TOp, TP, Lanes256<T>, CachedStores>(x, y, mask, start, end, op, pass);
-            }
+            ForwardWidth<T, TOp, TP, Lanes256<T>>(x, y, mask, start, end, op, pass, stream);
         }
         else if (Vector128.IsHardwareAccelerated)
         {
-            if (stream && ((nint)(y) % sizeof(T)) == 0)
-            {
-                ForwardLanes<T, TOp, TP, Lanes128<T>, NonTemporalStores>(x, y, mask, start, end, op, pass);
-            }
-            else
-            {
-                ForwardLanes<T, TOp, TP, Lanes128<T>, CachedStores>(x, y, mask, start, end, op, pass);
-            }
+            ForwardWidth<T, TOp, TP, Lanes128<T>>(x, y, mask, start, end, op, pass, stream);
         }
         else
         {
             ForwardLanes<T, TOp, TP, LanesScalar<T>, CachedStores>(x, y, mask, start, end, op, pass);
+        }
+    }
+
+    /// <summary>The store mode, taken once per call: past the cache, and when y is element-aligned, streaming.</summary>
+    private static void ForwardWidth<T, TOp, TP, L>(T* x, T* y, ulong* mask, nint start, nint end, TOp op, TP pass, bool stream)
+        where T : unmanaged where TOp : struct, Operators.IUnaryOperator<T> where TP : struct, IPassPredicate<T> where L : struct, IMaskLanes<T>
+    {
+        if (stream && (nint)y % sizeof(T) == 0)
+        {
+            ForwardLanes<T, TOp, TP, L, NonTemporalStores>(x, y, mask, start, end, op, pass);
+        }
+        else
+        {
+            ForwardLanes<T, TOp, TP, L, CachedStores>(x, y, mask, start, end, op, pass);
         }
     }
 
@@ -242,40 +235,32 @@ internal static unsafe class MaskKernels
     {
         if (Vector512.IsHardwareAccelerated)
         {
-            if (stream && ((nint)(dx) % sizeof(T)) == 0)
-            {
-                BackwardLanes<T, TG, Lanes512<T>, NonTemporalStores>(g, dx, mask, start, end, blocked);
-            }
-            else
-            {
-                BackwardLanes<T, TG, Lanes512<T>, CachedStores>(g, dx, mask, start, end, blocked);
-            }
+            BackwardWidth<T, TG, Lanes512<T>>(g, dx, mask, start, end, blocked, stream);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            if (stream && ((nint)(dx) % sizeof(T)) == 0)
-            {
-                BackwardLanes<T, TG, Lanes256<T>, NonTemporalStores>(g, dx, mask, start, end, blocked);
-            }
-            else
-            {
-                BackwardLanes<T, TG, Lanes256<T>, CachedStores>(g, dx, mask, start, end, blocked);
-            }
+            BackwardWidth<T, TG, Lanes256<T>>(g, dx, mask, start, end, blocked, stream);
         }
         else if (Vector128.IsHardwareAccelerated)
         {
-            if (stream && ((nint)(dx) % sizeof(T)) == 0)
-            {
-                BackwardLanes<T, TG, Lanes128<T>, NonTemporalStores>(g, dx, mask, start, end, blocked);
-            }
-            else
-            {
-                BackwardLanes<T, TG, Lanes128<T>, CachedStores>(g, dx, mask, start, end, blocked);
-            }
+            BackwardWidth<T, TG, Lanes128<T>>(g, dx, mask, start, end, blocked, stream);
         }
         else
         {
             BackwardLanes<T, TG, LanesScalar<T>, CachedStores>(g, dx, mask, start, end, blocked);
+        }
+    }
+
+    private static void BackwardWidth<T, TG, L>(T* g, T* dx, ulong* mask, nint start, nint end, TG blocked, bool stream)
+        where T : unmanaged where TG : struct, IBlockedGradient<T> where L : struct, IMaskLanes<T>
+    {
+        if (stream && (nint)dx % sizeof(T) == 0)
+        {
+            BackwardLanes<T, TG, L, NonTemporalStores>(g, dx, mask, start, end, blocked);
+        }
+        else
+        {
+            BackwardLanes<T, TG, L, CachedStores>(g, dx, mask, start, end, blocked);
         }
     }
 
