@@ -28,27 +28,7 @@ public sealed class DeterminismTests
         return data;
     }
 
-    /// <summary>Runs <paramref name="call"/> on every core and fails unless a worker thread ran part of it; a pool that
-    /// another test holds is waited out (a few tries), never taken as success.</summary>
-    private static TResult OnAllThreads<TResult>(Func<TResult> call)
-    {
-        Assert.True(Environment.ProcessorCount >= 2, "the determinism tests need at least two cores to compare thread counts");
-        using (Parallelism.Scope(Math.Max(2, Environment.ProcessorCount)))
-        {
-            for (int attempt = 0; attempt < 20; attempt++)
-            {
-                long before = WorkerPool.PartsRunByWorkersOnThisThread;
-                TResult result = call();
-                if (WorkerPool.PartsRunByWorkersOnThisThread > before)
-                {
-                    return result;
-                }
-                Thread.Sleep(10);
-            }
-        }
-        Assert.Fail("no part of the call ran on a worker thread in 20 tries: the comparison would be of one thread with itself");
-        return default!;
-    }
+    private static TResult OnAllThreads<TResult>(Func<TResult> call) => Harness.OnAllThreads(call);
 
     private static TResult OnOneThread<TResult>(Func<TResult> call)
     {

@@ -7,6 +7,28 @@ public static class Harness
 {
     public static readonly int[] Lengths = [.. Enumerable.Range(0, 257), .. Enumerable.Range(17, 46).SelectMany(k => new[] { k * 16 - 1, k * 16 + 1 }).Where(n => n <= 1000)];
 
+    /// <summary>Runs <paramref name="call"/> on every core and fails unless a worker thread ran part of it; a pool that
+    /// another test holds is waited out (a few tries), never taken as success.</summary>
+    public static TResult OnAllThreads<TResult>(Func<TResult> call)
+    {
+        Assert.True(Environment.ProcessorCount >= 2, "the determinism tests need at least two cores to compare thread counts");
+        using (Parallelism.Scope(Math.Max(2, Environment.ProcessorCount)))
+        {
+            for (int attempt = 0; attempt < 20; attempt++)
+            {
+                long before = Kernels.WorkerPool.PartsRunByWorkersOnThisThread;
+                TResult result = call();
+                if (Kernels.WorkerPool.PartsRunByWorkersOnThisThread > before)
+                {
+                    return result;
+                }
+                Thread.Sleep(10);
+            }
+        }
+        Assert.Fail("no part of the call ran on a worker thread in 20 tries: the comparison would be of one thread with itself");
+        return default!;
+    }
+
     public static void AssertElements<T>(ReadOnlySpan<T> actual, Func<int, T> expected, string what) where T : IFloatingPointIeee754<T>
     {
         for (int i = 0; i < actual.Length; i++)
