@@ -11,43 +11,57 @@ namespace Rectifier.Cli;
 /// size, streamed in pieces with bounded memory, written atomically.</summary>
 internal static class ApplyCommand
 {
-    /// <summary>The activation-parameter options of apply, grad and plot.</summary>
+    /// <summary>The activation-parameter options of apply, grad and plot: one per parameter name of the catalogue
+    /// (its help says which functions take it, what it does and its default), and prelu's per-channel weight file.</summary>
     internal sealed class Options
     {
-        public readonly Option<double?> NegativeSlope = CliOptions.OptionalNumber("--negative-slope", "leaky_relu: slope for x ≤ 0 (default 0.01)");
-        public readonly Option<double?> Weight = CliOptions.OptionalNumber("--weight", "prelu: the single weight (default 0.25)");
+        private readonly Dictionary<string, Option> _parameters = new(StringComparer.Ordinal);
+
         public readonly Option<string?> WeightFile = new("--weight-file") { Description = "prelu: a 1-d .npy of one weight per channel" };
         public readonly Option<int?> ChannelAxis = CliOptions.OptionalInteger("--channel-axis", "prelu: the channel axis of --weight-file (default 1; -1 = last, NHWC)");
-        public readonly Option<double?> Lower = CliOptions.OptionalNumber("--lower", "rrelu: lower slope bound (default 1/8)");
-        public readonly Option<double?> Upper = CliOptions.OptionalNumber("--upper", "rrelu: upper slope bound (default 1/3)");
-        public readonly Option<double?> MinVal = CliOptions.OptionalNumber("--min-val", "hardtanh: lower bound (default -1)");
-        public readonly Option<double?> MaxVal = CliOptions.OptionalNumber("--max-val", "hardtanh: upper bound (default 1)");
-        public readonly Option<double?> Threshold = CliOptions.OptionalNumber("--threshold", "threshold: t (required); softplus: linear above βx > t (default 20)");
-        public readonly Option<double?> Value = CliOptions.OptionalNumber("--value", "threshold: the replacement v (required)");
-        public readonly Option<double?> Alpha = CliOptions.OptionalNumber("--alpha", "elu, celu: α (default 1)");
-        public readonly Option<double?> Beta = CliOptions.OptionalNumber("--beta", "softplus: β (default 1)");
-        public readonly Option<string?> Approximate = new("--approximate") { Description = "gelu: none (default) or tanh" };
-        public readonly Option<double?> Lambd = CliOptions.OptionalNumber("--lambd", "hardshrink, softshrink: λ ≥ 0 (default 0.5)");
-        public readonly Option<int?> Dim = CliOptions.OptionalInteger("--dim", "softmax, log_softmax, softmin: the axis (default -1, the last); the last axis streams, any other reads the whole file into memory");
         public readonly Option<string?> GradWeightFile = new("--grad-weight-file") { Description = "prelu grad: also write dL/dw to this .npy" };
+
+        /// <summary>What the command adds to a parameter's help beyond the catalogue's words.</summary>
+        private static readonly Dictionary<string, string> Notes = new(StringComparer.Ordinal)
+        {
+            ["--dim"] = "; the last axis streams, any other reads the whole file into memory",
+        };
+
+        public Options()
+        {
+            foreach (var (parameter, option, users) in Functions.ParameterOptions)
+            {
+                // "elu, celu: α, finite (default 1)"; a name two functions use differently says both
+                string help = string.Join("; ", users
+                    .GroupBy(f => Describe(f.Parameters.First(p => p.Option == option).Parameter), StringComparer.Ordinal)
+                    .Select(g => $"{string.Join(", ", g.Select(f => f.Name))}: {g.Key}")) + Notes.GetValueOrDefault(option, "");
+                _parameters[option] = parameter.Kind switch
+                {
+                    ActivationParameterKind.Number => CliOptions.OptionalNumber(option, help),
+                    ActivationParameterKind.Integer => CliOptions.OptionalInteger(option, help),
+                    _ => new Option<string?>(option) { Description = help, HelpName = string.Join("|", parameter.Choices) },
+                };
+            }
+        }
+
+        private static string Describe(ActivationParameter p) => p.Kind == ActivationParameterKind.Choice
+            ? $"{string.Join(" or ", p.Choices)} (default {p.DefaultText})"
+            : $"{p.Description} ({(p.DefaultText is null ? "required" : "default " + p.DefaultText)})";
+
+        /// <summary>The option of a parameter (e.g. <c>--negative-slope</c>).</summary>
+        public Option this[string option] => _parameters[option];
 
         public IEnumerable<Option> ForFunctions(bool grad)
         {
-            yield return NegativeSlope;
-            yield return Weight;
-            yield return WeightFile;
-            yield return ChannelAxis;
-            yield return Lower;
-            yield return Upper;
-            yield return MinVal;
-            yield return MaxVal;
-            yield return Threshold;
-            yield return Value;
-            yield return Alpha;
-            yield return Beta;
-            yield return Approximate;
-            yield return Lambd;
-            yield return Dim;
+            foreach (var (option, o) in _parameters)
+            {
+                yield return o;
+                if (option == "--weight")
+                {
+                    yield return WeightFile;
+                    yield return ChannelAxis;
+                }
+            }
             if (grad)
             {
                 yield return GradWeightFile;
@@ -55,53 +69,36 @@ internal static class ApplyCommand
         }
 
         /// <summary>The parameter values of <paramref name="spec"/>: given options, else PyTorch's defaults; a required
-        /// parameter that is missing is a usage error.</summary>
+        /// parameter that is missing, or a choice that is not one, is a usage error.</summary>
         public ParameterValues ValuesFor(ParseResult parse, FunctionSpec spec)
         {
             var values = new ParameterValues();
             foreach (ParameterSpec p in spec.Parameters)
             {
-                if (p.Option == "--approximate")
+                ActivationParameter parameter = p.Parameter;
+                double? given = _parameters[p.Option] switch
                 {
-                    string? a = parse.GetValue(Approximate);
-                    values.Approximate = a switch
-                    {
-                        null or "none" => GeluApproximation.None,
-                        "tanh" => GeluApproximation.Tanh,
-                        _ => throw CliError.Usage($"--approximate must be 'none' or 'tanh', not '{a}'"),
-                    };
-                    continue;
-                }
-                if (p.Option == "--dim")
-                {
-                    values.Dim = parse.GetValue(Dim) ?? -1;
-                    continue;
-                }
-                double? given = parse.GetValue(Numeric(p.Option)!);
+                    Option<double?> number => parse.GetValue(number),
+                    Option<int?> integer => parse.GetValue(integer),
+                    Option<string?> choice => parse.GetValue(choice) is string name ? Choose(parameter, p.Option, name) : null,
+                    _ => null,
+                };
                 if (given is null && p.Default is null)
                 {
-                    throw CliError.Usage($"{spec.Name} needs {p.Option} ({p.Help}), e.g. 'rectifier apply threshold in.npy out.npy --threshold 0.1 --value 0'");
+                    string example = string.Join(" ", spec.Parameters.Select(q => $"{q.Option} {(q.Parameter.Name == "threshold" ? "0.1" : "0")}"));
+                    throw CliError.Usage($"{spec.Name} needs {p.Option} ({p.Help}), e.g. 'rectifier apply {spec.Name} in.npy out.npy {example}'");
                 }
                 values.Set(p.Option, given ?? p.Default!.Value);
             }
             return values;
         }
 
-        public Option<double?>? Numeric(string name) => name switch
+        private static double Choose(ActivationParameter parameter, string option, string name)
         {
-            "--negative-slope" => NegativeSlope,
-            "--weight" => Weight,
-            "--lower" => Lower,
-            "--upper" => Upper,
-            "--min-val" => MinVal,
-            "--max-val" => MaxVal,
-            "--threshold" => Threshold,
-            "--value" => Value,
-            "--alpha" => Alpha,
-            "--beta" => Beta,
-            "--lambd" => Lambd,
-            _ => null,
-        };
+            int index = parameter.Choices.ToList().IndexOf(name);
+            return index >= 0 ? index
+                : throw CliError.Usage($"{option} must be {string.Join(" or ", parameter.Choices.Select(c => $"'{c}'"))}, not '{name}'");
+        }
     }
 
     public static Command CreateApply(RunContext ctx)
@@ -196,7 +193,7 @@ internal static class ApplyCommand
         }
         ParameterValues values = options.ValuesFor(parse, spec);
         string? weightFile = parse.GetValue(options.WeightFile);
-        if (weightFile is not null && parse.GetResult(options.Weight) is not null)
+        if (weightFile is not null && parse.GetResult(options["--weight"]) is not null)
         {
             throw CliError.Usage("give prelu either --weight or --weight-file, not both");
         }

@@ -2,22 +2,38 @@ using System.Numerics;
 
 namespace Rectifier.Cli;
 
-/// <summary>A parameter of an activation on the command line.</summary>
-/// <param name="Option">The option, e.g. <c>--alpha</c>.</param>
-/// <param name="Default">PyTorch's default, or null when the parameter is required.</param>
-/// <param name="Help">What it does.</param>
-internal sealed record ParameterSpec(string Option, double? Default, string Help);
-
-/// <summary>One activation the command applies: its PyTorch name, parameters and a one-line description.</summary>
-internal sealed record FunctionSpec(string Name, string Summary, params ParameterSpec[] Parameters)
+/// <summary>A parameter of an activation on the command line: a row's parameter under its option name.</summary>
+/// <param name="Parameter">The catalogue's parameter.</param>
+internal sealed record ParameterSpec(ActivationParameter Parameter)
 {
-    public bool Smooth { get; init; }
+    /// <summary>The option: <c>--</c> and PyTorch's keyword with '-' for '_' (negative_slope → --negative-slope).</summary>
+    public string Option { get; } = OptionName(Parameter.Name);
 
-    /// <summary>softmax, log_softmax, softmin: normalised along <c>--dim</c>, not element by element.</summary>
-    public bool AlongDim { get; init; }
+    /// <summary>PyTorch's default (a choice's index), or null when the parameter is required.</summary>
+    public double? Default => Parameter.Default;
+
+    public string Help => Parameter.Description;
+
+    public static string OptionName(string parameter) => "--" + parameter.Replace('_', '-');
 }
 
-/// <summary>The parameter values given on the command line (defaults filled in).</summary>
+/// <summary>One activation the command applies: a row of the library's catalogue (gelu_tanh is gelu's --approximate
+/// tanh, not a function of its own here).</summary>
+internal sealed record FunctionSpec(ActivationInfo Row)
+{
+    public string Name => Row.Name;
+
+    public string Summary => Row.Formula;
+
+    public ParameterSpec[] Parameters { get; } = [.. Row.Parameters.Select(p => new ParameterSpec(p))];
+
+    public bool Smooth => Row.Family == ActivationFamily.Smooth;
+
+    /// <summary>softmax, log_softmax, softmin: normalised along <c>--dim</c>, not element by element.</summary>
+    public bool AlongDim => !Row.IsElementwise;
+}
+
+/// <summary>The parameter values given on the command line (defaults filled in), by option; a choice is its index.</summary>
 internal sealed class ParameterValues
 {
     private readonly Dictionary<string, double> _values = new(StringComparer.Ordinal);
@@ -28,59 +44,26 @@ internal sealed class ParameterValues
 
     public bool Has(string option) => _values.ContainsKey(option);
 
-    public GeluApproximation Approximate { get; set; } = GeluApproximation.None;
-
-    /// <summary>prelu's per-channel weights (from --weight-file), already in the element type.</summary>
-    public object? ChannelWeights { get; set; }
-
     public int ChannelAxis { get; set; } = 1;
 
     /// <summary>softmax, log_softmax and softmin: the axis (negative from the end).</summary>
-    public int Dim { get; set; } = -1;
+    public int Dim
+    {
+        get => _values.TryGetValue("--dim", out double d) ? (int)d : -1;
+        set => _values["--dim"] = value;
+    }
 }
 
-/// <summary>Every activation the library has, as the command names them, and the calls that apply them.</summary>
+/// <summary>Every activation the library's catalogue has, as the command names them, and the calls that apply them.</summary>
 internal static class Functions
 {
-    private static readonly ParameterSpec Slope = new("--negative-slope", Activations.DefaultNegativeSlope, "slope for x ≤ 0");
-    private static readonly ParameterSpec Alpha = new("--alpha", 1.0, "α");
-    private static readonly ParameterSpec Lambda = new("--lambd", Activations.DefaultShrinkLambda, "λ ≥ 0");
-    private static readonly ParameterSpec Dim = new("--dim", -1, "the axis to normalise along (negative: from the end)");
+    public static readonly FunctionSpec[] All = [.. ActivationInfo.All.Where(r => r.VariantOf is null).Select(r => new FunctionSpec(r))];
 
-    public static readonly FunctionSpec[] All =
-    [
-        new("relu", "max(0, x)"),
-        new("relu6", "min(max(0, x), 6)"),
-        new("leaky_relu", "x > 0 ? x : x·s", Slope),
-        new("prelu", "x > 0 ? x : w·x, one weight or one per channel",
-            new ParameterSpec("--weight", 0.25, "the single weight w (or --weight-file w.npy with --channel-axis N, default 1)")),
-        new("rrelu", "eval mode: leaky_relu with slope (lower + upper)/2",
-            new ParameterSpec("--lower", 1.0 / 8, "lower bound of the slope"), new ParameterSpec("--upper", 1.0 / 3, "upper bound of the slope")),
-        new("hardtanh", "clamp(x, min, max)",
-            new ParameterSpec("--min-val", -1.0, "lower bound"), new ParameterSpec("--max-val", 1.0, "upper bound")),
-        new("threshold", "x > t ? x : v",
-            new ParameterSpec("--threshold", null, "threshold t (required)"), new ParameterSpec("--value", null, "replacement v (required)")),
-        new("elu", "x > 0 ? x : α·(eˣ - 1)", Alpha) { Smooth = true },
-        new("celu", "max(0, x) + min(0, α·(e^(x/α) - 1))", Alpha) { Smooth = true },
-        new("selu", "scale·elu(x, α) with the self-normalising constants") { Smooth = true },
-        new("gelu", "x·Φ(x) (--approximate tanh for the tanh form)", new ParameterSpec("--approximate", null, "none (default) or tanh")) { Smooth = true },
-        new("silu", "x·σ(x)") { Smooth = true },
-        new("mish", "x·tanh(softplus(x))") { Smooth = true },
-        new("softplus", "log(1 + e^(βx))/β, x where βx > threshold",
-            new ParameterSpec("--beta", 1.0, "β"), new ParameterSpec("--threshold", Activations.DefaultSoftplusThreshold, "linear above this (in βx)")) { Smooth = true },
-        new("hardswish", "x·min(max(x + 3, 0), 6)/6") { Smooth = true },
-        new("hardsigmoid", "min(max(x + 3, 0), 6)/6") { Smooth = true },
-        new("sigmoid", "1/(1 + e^(-x))") { Smooth = true },
-        new("tanh", "tanh(x)") { Smooth = true },
-        new("hardshrink", "|x| > λ ? x : 0", Lambda),
-        new("softshrink", "x > λ ? x - λ : x < -λ ? x + λ : 0", Lambda),
-        new("softsign", "x/(1 + |x|)") { Smooth = true },
-        new("tanhshrink", "x - tanh(x)") { Smooth = true },
-        new("logsigmoid", "log σ(x)") { Smooth = true },
-        new("softmax", "exp(x - max)/Σ exp(x - max) along --dim", Dim) { Smooth = true, AlongDim = true },
-        new("log_softmax", "(x - max) - log Σ exp(x - max) along --dim", Dim) { Smooth = true, AlongDim = true },
-        new("softmin", "softmax(-x) along --dim", Dim) { Smooth = true, AlongDim = true },
-    ];
+    /// <summary>Every parameter option, once, in the order the functions first use it, with the functions that take it.</summary>
+    public static readonly (ActivationParameter Parameter, string Option, FunctionSpec[] Users)[] ParameterOptions =
+        [.. All.SelectMany(f => f.Parameters.Select(p => (p, f)))
+            .GroupBy(t => t.p.Option, StringComparer.Ordinal)
+            .Select(g => (g.First().p.Parameter, g.Key, g.Select(t => t.f).ToArray()))];
 
     public static FunctionSpec? Find(string name) => All.FirstOrDefault(f => f.Name == name);
 
@@ -114,36 +97,13 @@ internal static class Functions
     }
 
     /// <summary>The library's <see cref="Activation"/> for a command-line function and its parameter values.</summary>
-    public static Activation ToActivation(string name, ParameterValues p) => name switch
+    public static Activation ToActivation(string name, ParameterValues p)
     {
-        "relu" => Activation.Relu(),
-        "relu6" => Activation.Relu6(),
-        "leaky_relu" => Activation.LeakyRelu(p["--negative-slope"]),
-        "prelu" => Activation.PRelu(p["--weight"]),
-        "rrelu" => Activation.RRelu(p["--lower"], p["--upper"]),
-        "hardtanh" => Activation.Hardtanh(p["--min-val"], p["--max-val"]),
-        "threshold" => Activation.Threshold(p["--threshold"], p["--value"]),
-        "elu" => Activation.Elu(p["--alpha"]),
-        "celu" => Activation.Celu(p["--alpha"]),
-        "selu" => Activation.Selu(),
-        "gelu" => Activation.Gelu(p.Approximate),
-        "silu" => Activation.Silu(),
-        "mish" => Activation.Mish(),
-        "softplus" => Activation.Softplus(p["--beta"], p["--threshold"]),
-        "hardswish" => Activation.Hardswish(),
-        "hardsigmoid" => Activation.Hardsigmoid(),
-        "sigmoid" => Activation.Sigmoid(),
-        "tanh" => Activation.Tanh(),
-        "hardshrink" => Activation.Hardshrink(p["--lambd"]),
-        "softshrink" => Activation.Softshrink(p["--lambd"]),
-        "softsign" => Activation.Softsign(),
-        "tanhshrink" => Activation.Tanhshrink(),
-        "logsigmoid" => Activation.LogSigmoid(),
-        "softmax" => Activation.Softmax(p.Dim),
-        "log_softmax" => Activation.LogSoftmax(p.Dim),
-        "softmin" => Activation.Softmin(p.Dim),
-        _ => throw new ArgumentException($"unknown function '{name}'", nameof(name)),
-    };
+        FunctionSpec spec = Require(name);
+        double[] values = [.. spec.Parameters.Select(s => p.Has(s.Option) ? p[s.Option] : s.Default
+            ?? throw new ArgumentException($"{name} needs {s.Option}", nameof(p)))];
+        return spec.Row.Create(values);
+    }
 
     /// <summary>y = f(x) for every function but per-channel prelu, over a C-ordered block of <paramref name="shape"/>
     /// (which only softmax, log_softmax and softmin read).</summary>

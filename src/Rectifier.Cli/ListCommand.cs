@@ -21,13 +21,13 @@ internal static class ListCommand
         foreach (FunctionSpec f in Functions.All)
         {
             string parameters = f.Parameters.Length == 0 ? "—" : string.Join("\n", f.Parameters.Select(p =>
-                $"{p.Option} {(p.Default is double d ? d.ToString("G6", CultureInfo.InvariantCulture) : "required")}" +
-                (p.Option == "--approximate" ? " (none|tanh)" : "")));
+                $"{p.Option} {p.Parameter.DefaultText ?? "required"}" +
+                (p.Parameter.Choices.Count > 0 ? $" ({string.Join("|", p.Parameter.Choices)})" : "")));
             if (f.Name == "prelu")
             {
                 parameters += "\n--weight-file w.npy, --channel-axis 1";
             }
-            table.AddRow(Markup.Escape(f.Name), Markup.Escape(f.Summary), Markup.Escape(parameters), f.Smooth ? "smooth (≤ 2 ULP)" : "exact (bitwise PyTorch)");
+            table.AddRow(Markup.Escape(f.Name), Markup.Escape(f.Summary), Markup.Escape(parameters), f.Row.Family switch { ActivationFamily.PiecewiseLinear => "exact (bitwise PyTorch)", ActivationFamily.Smooth => "smooth (≤ 2 ULP)", _ => "along an axis (≤ 2 ULP)" });
         }
         console.Write(table);
         console.MarkupLine($"Vector path: [bold]{Markup.Escape(RuntimeInfo.VectorDescription)}[/]; cores: [bold]{Environment.ProcessorCount}[/]; threads used for large arrays: [bold]{Parallelism.MaxDegreeOfParallelism}[/].");

@@ -18,19 +18,8 @@ internal sealed record Curve(string Label, IReadOnlyList<CurvePiece> Pieces, IRe
 /// with gradOutput = 1 for the derivative), kept apart from the drawing so tests check the numbers, not pixels.</summary>
 internal static class Curves
 {
-    /// <summary>Where <paramref name="a"/> or its derivative may be discontinuous.</summary>
-    public static double[] Kinks(Activation a) => a.Kind switch
-    {
-        ActivationKind.Relu or ActivationKind.LeakyRelu or ActivationKind.PRelu or ActivationKind.RRelu
-            or ActivationKind.Elu or ActivationKind.Celu or ActivationKind.Selu => [0],
-        ActivationKind.Relu6 => [0, 6],
-        ActivationKind.Hardtanh => [a.First, a.Second],
-        ActivationKind.Threshold => [a.First],
-        ActivationKind.Hardswish or ActivationKind.Hardsigmoid => [-3, 3],
-        ActivationKind.Softplus => [a.Second / a.First],
-        ActivationKind.Hardshrink or ActivationKind.Softshrink => [-a.First, a.First],
-        _ => [],
-    };
+    /// <summary>Where <paramref name="a"/> or its derivative may be discontinuous (the catalogue's kinks).</summary>
+    public static IReadOnlyList<double> Kinks(Activation a) => a.Info.Kinks(a);
 
     /// <summary>f over [<paramref name="lo"/>, <paramref name="hi"/>] at <paramref name="points"/> (at least 2) evenly
     /// spaced x, or f' when <paramref name="derivative"/> is true.</summary>
@@ -149,7 +138,7 @@ internal static class PlotCommand
             var activations = new List<Activation>();
             foreach (FunctionSpec spec in specs)
             {
-                ParameterValues values = spec.Name == "threshold" && names[0] == "all" && parse.GetResult(options.Threshold) is null
+                ParameterValues values = spec.Name == "threshold" && names[0] == "all" && parse.GetResult(options["--threshold"]) is null
                     ? IllustrativeThreshold()
                     : options.ValuesFor(parse, spec);
                 activations.Add(Functions.ToActivation(spec.Name, values));

@@ -21,7 +21,7 @@ public readonly partial record struct Activation
     {
         if (IsElementwise)
         {
-            ValidateForward<T>();
+            Validate<T>();
             TensorWalk.Run(x, default, false, destination, new ForwardKernel<T>(this), nameof(x), nameof(x), nameof(destination));
             return;
         }
@@ -83,11 +83,7 @@ public readonly partial record struct Activation
         return dx;
     }
 
-    /// <summary>Throws what the forward would throw for these parameters, before a pass that runs it piece by piece
-    /// (tiles, runs, slices) does any work.</summary>
-    internal void ValidateForward<T>() where T : unmanaged, IFloatingPointIeee754<T> => Forward<T>([T.Zero], new T[1]);
-
-    /// <summary>The backward's counterpart of <see cref="ValidateForward{T}"/>.</summary>
+    /// <summary>The backward's counterpart of <see cref="Validate{T}"/>.</summary>
     internal void ValidateBackward<T>() where T : unmanaged, IFloatingPointIeee754<T> => Backward<T>([T.Zero], [T.Zero], new T[1]);
 
     private readonly struct ForwardKernel<T>(Activation activation) : ISpanKernel<T> where T : unmanaged, IFloatingPointIeee754<T>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Numerics;
 
 namespace Rectifier;
@@ -147,39 +146,37 @@ public readonly partial record struct Activation(ActivationKind Kind, double Fir
     /// with t = 0, v = 0): the activations that <see cref="Fused"/>, the dead-unit monitor's block path and a layer of
     /// a network take.</summary>
     public static IReadOnlyList<Activation> AllWithDefaults { get; } =
-    [
-        Relu(), Relu6(), LeakyRelu(), PRelu(), RRelu(), Hardtanh(), Threshold(0, 0), Elu(), Celu(), Selu(), Gelu(), Gelu(GeluApproximation.Tanh),
-        Silu(), Mish(), Softplus(), Hardswish(), Hardsigmoid(), Sigmoid(), Tanh(), Hardshrink(), Softshrink(), Softsign(), Tanhshrink(), LogSigmoid(),
-    ];
+        [.. ActivationInfo.All.Where(r => r.IsElementwise).Select(r => r.VariantOf is null ? WithDefaults(r) : Of(r.Kind))];
 
     /// <summary>The kinds that normalise along an axis (softmax, log_softmax, softmin), with dim = −1.</summary>
-    public static IReadOnlyList<Activation> AlongDimWithDefaults { get; } = [Softmax(), LogSoftmax(), Softmin()];
+    public static IReadOnlyList<Activation> AlongDimWithDefaults { get; } =
+        [.. ActivationInfo.All.Where(r => !r.IsElementwise).Select(WithDefaults)];
+
+    private static Activation WithDefaults(ActivationInfo row)
+        => row.Create([.. row.Parameters.Select(p => p.Default ?? 0)]);
+
+    private static Activation Of(ActivationKind kind) => new(kind);
+
+    /// <summary>Its row of the catalogue: name, family, parameters, defaults, forms.</summary>
+    public ActivationInfo Info => ActivationInfo.Of(Kind);
 
     /// <summary>False for softmax, log_softmax and softmin, whose outputs depend on a whole row.</summary>
-    public bool IsElementwise => Kind is not (ActivationKind.Softmax or ActivationKind.LogSoftmax or ActivationKind.Softmin);
+    public bool IsElementwise => Info.IsElementwise;
 
     /// <summary>The axis of softmax, log_softmax and softmin.</summary>
     public int Dim => (int)First;
 
     /// <summary>PyTorch's name (gelu_tanh for the tanh form).</summary>
-    public string Name => Kind switch
-    {
-        ActivationKind.LeakyRelu => "leaky_relu",
-        ActivationKind.GeluTanh => "gelu_tanh",
-        ActivationKind.LogSoftmax => "log_softmax",
-        _ => Kind.ToString().ToLowerInvariant(),
-    };
+    public string Name => Info.Name;
 
     /// <inheritdoc/>
-    public override string ToString() => Kind switch
-    {
-        ActivationKind.LeakyRelu or ActivationKind.PRelu or ActivationKind.Elu or ActivationKind.Celu or ActivationKind.Hardshrink or ActivationKind.Softshrink
-            => $"{Name}({First.ToString(CultureInfo.InvariantCulture)})",
-        ActivationKind.Softmax or ActivationKind.LogSoftmax or ActivationKind.Softmin => $"{Name}(dim={Dim.ToString(CultureInfo.InvariantCulture)})",
-        ActivationKind.RRelu or ActivationKind.Hardtanh or ActivationKind.Threshold or ActivationKind.Softplus =>
-            $"{Name}({First.ToString(CultureInfo.InvariantCulture)}, {Second.ToString(CultureInfo.InvariantCulture)})",
-        _ => Name,
-    };
+    public override string ToString() => Info.Format(this);
+
+    /// <summary>Checks the parameters as the computation does, before any data (and before a pass that runs it piece by
+    /// piece does any work): throws what <see cref="Forward{T}(ReadOnlySpan{T}, Span{T})"/> would throw for them in <typeparamref name="T"/>.</summary>
+    /// <typeparam name="T">Half, float or double (a parameter may be fine in double and overflow in Half).</typeparam>
+    /// <exception cref="ArgumentException">A parameter is out of range; the exception names it.</exception>
+    public void Validate<T>() where T : unmanaged, IFloatingPointIeee754<T> => Forward<T>([T.Zero], stackalloc T[1]);
 
     /// <summary>y = f(x) over a tensor of <paramref name="shape"/>: the shape matters only to softmax, log_softmax and
     /// softmin (their <see cref="Dim"/> is an axis of it); element-wise kinds check it and ignore it.</summary>
@@ -188,18 +185,7 @@ public readonly partial record struct Activation(ActivationKind Kind, double Fir
     /// <param name="shape">Its dimensions.</param>
     /// <param name="destination">Receives the output; may be <paramref name="x"/> itself.</param>
     public void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<nint> shape, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        switch (Kind)
-        {
-            case ActivationKind.Softmax: Activations.Softmax(x, shape, Dim, destination); break;
-            case ActivationKind.LogSoftmax: Activations.LogSoftmax(x, shape, Dim, destination); break;
-            case ActivationKind.Softmin: Activations.Softmin(x, shape, Dim, destination); break;
-            default:
-                Activations.DimLayout(shape, -1, x.Length);
-                Forward(x, destination);
-                break;
-        }
-    }
+        => Info.Forward(this, x, shape, destination);
 
     /// <summary>dx = f'(x)·g over a tensor of <paramref name="shape"/> (see <see cref="Forward{T}(ReadOnlySpan{T}, ReadOnlySpan{nint}, Span{T})"/>);
     /// softmax, log_softmax and softmin compute y from x first, then their backward from y.</summary>
@@ -209,63 +195,14 @@ public readonly partial record struct Activation(ActivationKind Kind, double Fir
     /// <param name="shape">The dimensions of both.</param>
     /// <param name="gradInput">Receives dL/dx; may alias an input exactly.</param>
     public void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradOutput, ReadOnlySpan<nint> shape, Span<T> gradInput) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (IsElementwise)
-        {
-            Activations.DimLayout(shape, -1, x.Length);
-            Backward(x, gradOutput, gradInput);
-            return;
-        }
-        if (gradOutput.Length != x.Length)
-        {
-            Kernels.ThrowHelper.LengthMismatch(nameof(gradOutput), x.Length, gradOutput.Length);
-        }
-        T[] y = new T[x.Length];
-        Forward(x, shape, y);
-        switch (Kind)
-        {
-            case ActivationKind.Softmax: Activations.SoftmaxBackward(y, gradOutput, shape, Dim, gradInput); break;
-            case ActivationKind.LogSoftmax: Activations.LogSoftmaxBackward(y, gradOutput, shape, Dim, gradInput); break;
-            default: Activations.SoftminBackward(y, gradOutput, shape, Dim, gradInput); break;
-        }
-    }
+        => Info.Backward(this, x, gradOutput, shape, gradInput);
 
     /// <summary>y = f(x). Softmax, log_softmax and softmin take the span as one row (a rank-1 tensor: dim 0 or −1).</summary>
     /// <typeparam name="T">Half, float or double.</typeparam>
     /// <param name="x">The input.</param>
     /// <param name="destination">Receives the output; may be <paramref name="x"/> itself.</param>
     public void Forward<T>(ReadOnlySpan<T> x, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        switch (Kind)
-        {
-            case ActivationKind.Relu: Activations.Relu(x, destination); break;
-            case ActivationKind.Relu6: Activations.Relu6(x, destination); break;
-            case ActivationKind.LeakyRelu: Activations.LeakyRelu(x, First, destination); break;
-            case ActivationKind.PRelu: Activations.PRelu(x, T.CreateTruncating(First), destination); break;
-            case ActivationKind.RRelu: Activations.RRelu(x, First, Second, destination); break;
-            case ActivationKind.Hardtanh: Activations.Hardtanh(x, First, Second, destination); break;
-            case ActivationKind.Threshold: Activations.Threshold(x, First, Second, destination); break;
-            case ActivationKind.Elu: Activations.Elu(x, First, destination); break;
-            case ActivationKind.Celu: Activations.Celu(x, First, destination); break;
-            case ActivationKind.Selu: Activations.Selu(x, destination); break;
-            case ActivationKind.Gelu: Activations.Gelu(x, destination); break;
-            case ActivationKind.GeluTanh: Activations.Gelu(x, GeluApproximation.Tanh, destination); break;
-            case ActivationKind.Silu: Activations.Silu(x, destination); break;
-            case ActivationKind.Mish: Activations.Mish(x, destination); break;
-            case ActivationKind.Softplus: Activations.Softplus(x, First, Second, destination); break;
-            case ActivationKind.Hardswish: Activations.Hardswish(x, destination); break;
-            case ActivationKind.Hardsigmoid: Activations.Hardsigmoid(x, destination); break;
-            case ActivationKind.Sigmoid: Activations.Sigmoid(x, destination); break;
-            case ActivationKind.Tanh: Activations.Tanh(x, destination); break;
-            case ActivationKind.Hardshrink: Activations.Hardshrink(x, First, destination); break;
-            case ActivationKind.Softshrink: Activations.Softshrink(x, First, destination); break;
-            case ActivationKind.Softsign: Activations.Softsign(x, destination); break;
-            case ActivationKind.Tanhshrink: Activations.Tanhshrink(x, destination); break;
-            case ActivationKind.LogSigmoid: Activations.LogSigmoid(x, destination); break;
-            case ActivationKind.Softmax or ActivationKind.LogSoftmax or ActivationKind.Softmin: Forward(x, [x.Length], destination); break;
-            default: throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "Unknown activation kind.");
-        }
-    }
+        => Info.Forward(this, x, destination);
 
     /// <summary>dx = f'(x)·g (prelu's weight gradient is not returned here: use <see cref="Activations.PReluBackward{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, T, Span{T})"/>);
     /// softmax, log_softmax and softmin take the span as one row.</summary>
@@ -274,35 +211,5 @@ public readonly partial record struct Activation(ActivationKind Kind, double Fir
     /// <param name="gradOutput">dL/dy.</param>
     /// <param name="gradInput">Receives dL/dx; may alias an input exactly.</param>
     public void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradOutput, Span<T> gradInput) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        switch (Kind)
-        {
-            case ActivationKind.Relu: Activations.ReluBackward(x, gradOutput, gradInput); break;
-            case ActivationKind.Relu6: Activations.Relu6Backward(x, gradOutput, gradInput); break;
-            case ActivationKind.LeakyRelu: Activations.LeakyReluBackward(x, gradOutput, First, gradInput); break;
-            case ActivationKind.PRelu: Activations.PReluBackward(x, gradOutput, T.CreateTruncating(First), gradInput); break;
-            case ActivationKind.RRelu: Activations.RReluBackward(x, gradOutput, First, Second, gradInput); break;
-            case ActivationKind.Hardtanh: Activations.HardtanhBackward(x, gradOutput, First, Second, gradInput); break;
-            case ActivationKind.Threshold: Activations.ThresholdBackward(x, gradOutput, First, gradInput); break;
-            case ActivationKind.Elu: Activations.EluBackward(x, gradOutput, First, gradInput); break;
-            case ActivationKind.Celu: Activations.CeluBackward(x, gradOutput, First, gradInput); break;
-            case ActivationKind.Selu: Activations.SeluBackward(x, gradOutput, gradInput); break;
-            case ActivationKind.Gelu: Activations.GeluBackward(x, gradOutput, gradInput); break;
-            case ActivationKind.GeluTanh: Activations.GeluBackward(x, gradOutput, GeluApproximation.Tanh, gradInput); break;
-            case ActivationKind.Silu: Activations.SiluBackward(x, gradOutput, gradInput); break;
-            case ActivationKind.Mish: Activations.MishBackward(x, gradOutput, gradInput); break;
-            case ActivationKind.Softplus: Activations.SoftplusBackward(x, gradOutput, First, Second, gradInput); break;
-            case ActivationKind.Hardswish: Activations.HardswishBackward(x, gradOutput, gradInput); break;
-            case ActivationKind.Hardsigmoid: Activations.HardsigmoidBackward(x, gradOutput, gradInput); break;
-            case ActivationKind.Sigmoid: Activations.SigmoidBackward(x, gradOutput, gradInput); break;
-            case ActivationKind.Tanh: Activations.TanhBackward(x, gradOutput, gradInput); break;
-            case ActivationKind.Hardshrink: Activations.HardshrinkBackward(x, gradOutput, First, gradInput); break;
-            case ActivationKind.Softshrink: Activations.SoftshrinkBackward(x, gradOutput, First, gradInput); break;
-            case ActivationKind.Softsign: Activations.SoftsignBackward(x, gradOutput, gradInput); break;
-            case ActivationKind.Tanhshrink: Activations.TanhshrinkBackward(x, gradOutput, gradInput); break;
-            case ActivationKind.LogSigmoid: Activations.LogSigmoidBackward(x, gradOutput, gradInput); break;
-            case ActivationKind.Softmax or ActivationKind.LogSoftmax or ActivationKind.Softmin: Backward(x, gradOutput, [x.Length], gradInput); break;
-            default: throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "Unknown activation kind.");
-        }
-    }
+        => Info.Backward(this, x, gradOutput, gradInput);
 }

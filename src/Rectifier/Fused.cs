@@ -41,7 +41,7 @@ public static unsafe partial class Fused
             return;
         }
         CheckElementwise(activation);
-        activation.ValidateForward<T>();
+        activation.Validate<T>();
         fixed (T* px = x)
         fixed (T* pb = bias)
         fixed (T* py = destination)
@@ -203,10 +203,11 @@ public static unsafe partial class Fused
         private readonly struct Visitor<T>(ChannelLayout layout, T* x, T* bias, T* y, bool stream) : Operators.IPiecewiseVisitor<T>
             where T : unmanaged, IFloatingPointIeee754<T>
         {
-            public void Visit<TOp>(TOp op) where TOp : struct, Operators.IUnaryOperator<T>
+            public bool Visit<TOp>(TOp op) where TOp : struct, Operators.IUnaryOperator<T>
             {
                 long runs = layout.Outer * layout.Channels;
                 ParallelRunner.For((nint)runs, layout.Inner * 2 * sizeof(T), new RunsBody<T, TOp>(x, bias, y, op, layout.Channels, layout.Inner, stream), granule: 1);
+                return true;
             }
         }
 
@@ -231,22 +232,14 @@ public static unsafe partial class Fused
     {
         public static bool TryRun<T>(ChannelLayout layout, T* x, T* bias, T* g, T* dx, double* runSums, Activation a, bool stream) where T : unmanaged, IFloatingPointIeee754<T>
         {
-            if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
-            {
-                return false;
-            }
-            T first = T.CreateTruncating(a.First), second = T.CreateTruncating(a.Second);
-            return a.Kind switch
-            {
-                ActivationKind.Relu => Run<T, Operators.ReluBackwardOperator<T>>(layout, x, bias, g, dx, runSums, default, stream),
-                ActivationKind.Relu6 => Run(layout, x, bias, g, dx, runSums, new Operators.HardtanhBackwardOperator<T>(T.Zero, T.CreateTruncating(6)), stream),
-                ActivationKind.Hardtanh => Run(layout, x, bias, g, dx, runSums, new Operators.HardtanhBackwardOperator<T>(first, second), stream),
-                ActivationKind.LeakyRelu or ActivationKind.PRelu => Run(layout, x, bias, g, dx, runSums, new Operators.LeakyReluBackwardOperator<T>(first), stream),
-                ActivationKind.RRelu => Run(layout, x, bias, g, dx, runSums, new Operators.LeakyReluBackwardOperator<T>(T.CreateTruncating((a.First + a.Second) / 2)), stream),
-                ActivationKind.Threshold => Run(layout, x, bias, g, dx, runSums, new Operators.ThresholdBackwardOperator<T>(first), stream),
-                ActivationKind.Hardshrink or ActivationKind.Softshrink => Run(layout, x, bias, g, dx, runSums, new Operators.ShrinkBackwardOperator<T>(first), stream),
-                _ => false,
-            };
+            var visitor = new Visitor<T>(layout, x, bias, g, dx, runSums, stream);
+            return Operators.Piecewise.TryVisitBackward<T, Visitor<T>>(a, ref visitor);
+        }
+
+        private readonly struct Visitor<T>(ChannelLayout layout, T* x, T* bias, T* g, T* dx, double* runSums, bool stream) : Operators.IPiecewiseBackwardVisitor<T>
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            public bool Visit<TOp>(TOp op) where TOp : struct, Operators.IBinaryOperator<T> => Run(layout, x, bias, g, dx, runSums, op, stream);
         }
 
         private static bool Run<T, TOp>(ChannelLayout layout, T* x, T* bias, T* g, T* dx, double* runSums, TOp op, bool stream)

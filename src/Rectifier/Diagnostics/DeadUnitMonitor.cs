@@ -168,8 +168,11 @@ public sealed class DeadUnitMonitor
     /// (<see cref="CountKernels.RowCounters.AddMapped{T, TOp}"/>), over the same parts as <see cref="ForwardBody{T}"/>.</summary>
     private readonly unsafe struct PiecewiseForward<T>(ForwardBody<T> body) : IPiecewiseVisitor<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public void Visit<TOp>(TOp op) where TOp : struct, IUnaryOperator<T>
-            => ParallelRunner.For(body.Parts, (long)body.Length * 2 * sizeof(T) / body.Parts, new PiecewiseBody<T, TOp>(body, op), granule: 1);
+        public bool Visit<TOp>(TOp op) where TOp : struct, IUnaryOperator<T>
+        {
+            ParallelRunner.For(body.Parts, (long)body.Length * 2 * sizeof(T) / body.Parts, new PiecewiseBody<T, TOp>(body, op), granule: 1);
+            return true;
+        }
     }
 
     private readonly unsafe struct PiecewiseBody<T, TOp>(ForwardBody<T> b, TOp op) : IRangeBody
