@@ -29,6 +29,7 @@ public static class DriversSuite
         float[] bias = [.. Enumerable.Range(0, channels).Select(c => 0.01f * c - 0.08f)];
         float[] dBias = new float[channels];
         Activation relu = Activation.Relu();
+        float[] weights = [.. Enumerable.Range(0, channels).Select(c => 0.02f * c + 0.1f)], dWeights = new float[channels];
         int rounds = quick ? 5 : 11;
         double sample = quick ? 0.05 : 0.2;
         Dictionary<string, double> t;
@@ -54,6 +55,7 @@ public static class DriversSuite
                     Activations.ReluBackward<float>(z, g, dx);
                     FusedSuite.SumBias(dx, inner, dBias);
                 })
+                .Add("prelu bwd", () => Activations.PReluBackward<float>(x, shape, g, weights, 1, dx, dWeights))
                 .Add("half copy", () => hx.AsSpan().CopyTo(hy))
                 .Add("half relu", () => Activations.Relu<Half>(hx, hy))
                 .Add("half gelu", () => Activations.Gelu<Half>(hx, hy))
@@ -67,6 +69,7 @@ public static class DriversSuite
             ("forward with mask / forward (relu)", t["fwd"] / t["fwd+mask"], "≥ 0.9"),
             ("fused relu forward / separate passes (NCHW)", t["separate fwd"] / t["fused fwd"], "≥ 1.5"),
             ("fused relu backward / separate passes (NCHW)", t["separate bwd"] / t["fused bwd"], "≥ 1.5"),
+            ("prelu backward, dx and dw per channel / leaky_relu backward, dx (NCHW)", t["leaky bwd x"] / t["prelu bwd"], "—"),
             ("Half relu / Half copy", t["half copy"] / t["half relu"], "≥ 0.8"),
             ("Half gelu / float gelu (elements per second)", t["float gelu"] / t["half gelu"], "≥ 0.9"),
         ];

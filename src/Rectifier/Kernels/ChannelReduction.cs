@@ -109,7 +109,7 @@ internal static unsafe class ChannelReduction
         {
             nint run = s / inner;
             nint e = channels == 1 ? end : Math.Min(end, (run + 1) * inner);
-            sums[channels == 1 ? 0 : run % channels] += SumTerms(x + s, g + s, e - s);
+            sums[channels == 1 ? 0 : run % channels] += OrderedSum.OfNonPositiveProducts(x + s, g + s, e - s);
             s = e;
         }
     }
@@ -131,45 +131,6 @@ internal static unsafe class ChannelReduction
         {
             acc[j] += Term(x, g, j);
         }
-    }
-
-    /// <summary>Σ term over len elements: lanes j mod 8 summed in order, combined as a fixed tree, tail in order.</summary>
-    private static double SumTerms<T>(T* x, T* g, nint len) where T : unmanaged
-    {
-        nint j = 0;
-        double total;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<double> a0 = Vector256<double>.Zero, a1 = Vector256<double>.Zero;
-            for (; j <= len - 8; j += 8)
-            {
-                Vector256<double> x0 = Load4(x + j), g0 = Load4(g + j), x1 = Load4(x + j + 4), g1 = Load4(g + j + 4);
-                a0 += Vector256.ConditionalSelect(Vector256.GreaterThan(x0, Vector256<double>.Zero), Vector256<double>.Zero, x0 * g0);
-                a1 += Vector256.ConditionalSelect(Vector256.GreaterThan(x1, Vector256<double>.Zero), Vector256<double>.Zero, x1 * g1);
-            }
-            total = ((a0[0] + a0[1]) + (a0[2] + a0[3])) + ((a1[0] + a1[1]) + (a1[2] + a1[3]));
-        }
-        else
-        {
-            double l0 = 0, l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0;
-            for (; j <= len - 8; j += 8)
-            {
-                l0 += Term(x, g, j);
-                l1 += Term(x, g, j + 1);
-                l2 += Term(x, g, j + 2);
-                l3 += Term(x, g, j + 3);
-                l4 += Term(x, g, j + 4);
-                l5 += Term(x, g, j + 5);
-                l6 += Term(x, g, j + 6);
-                l7 += Term(x, g, j + 7);
-            }
-            total = ((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7));
-        }
-        for (; j < len; j++)
-        {
-            total += Term(x, g, j);
-        }
-        return total;
     }
 
     private static Vector256<double> Load4<T>(T* p) where T : unmanaged

@@ -15,6 +15,10 @@ internal interface IOrderedSum<TSelf> where TSelf : struct, IOrderedSum<TSelf>
     /// <summary>Adds the 16 elements at <paramref name="p"/> (float or double, widened exactly).</summary>
     static abstract unsafe TSelf Add<T>(TSelf acc, T* p) where T : unmanaged;
 
+    /// <summary>Adds the 16 terms <c>x &gt; 0 ? 0 : x·g</c> of the elements at <paramref name="x"/> and <paramref name="g"/>
+    /// (float or double), each formed in double, where a product of two floats is exact: prelu's weight gradient.</summary>
+    static abstract unsafe TSelf AddNonPositiveProducts<T>(TSelf acc, T* x, T* g) where T : unmanaged;
+
     static abstract double Total(TSelf acc);
 }
 
@@ -52,6 +56,42 @@ internal static unsafe class OrderedSum
             }
             return Of<T, SumScalar>(p, values.Length);
         }
+    }
+
+    /// <summary>The ordered sum of <c>x &gt; 0 ? 0 : x·g</c> over <paramref name="n"/> float or double elements (prelu's
+    /// weight gradient over one channel run): whole chunks through the accumulators, the rest added one by one.</summary>
+    public static double OfNonPositiveProducts<T>(T* x, T* g, nint n) where T : unmanaged
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            return OfNonPositiveProducts<T, Sum512>(x, g, n);
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            return OfNonPositiveProducts<T, Sum256>(x, g, n);
+        }
+        if (Vector128.IsHardwareAccelerated)
+        {
+            return OfNonPositiveProducts<T, Sum128>(x, g, n);
+        }
+        return OfNonPositiveProducts<T, SumScalar>(x, g, n);
+    }
+
+    private static double OfNonPositiveProducts<T, TSum>(T* x, T* g, nint n) where T : unmanaged where TSum : struct, IOrderedSum<TSum>
+    {
+        TSum acc = default;
+        nint i = 0;
+        for (; i + Chunk <= n; i += Chunk)
+        {
+            acc = TSum.AddNonPositiveProducts(acc, x + i, g + i);
+        }
+        double sum = TSum.Total(acc);
+        for (; i < n; i++)
+        {
+            double xv = Widen(x[i]);
+            sum += xv > 0 ? 0.0 : xv * Widen(g[i]);
+        }
+        return sum;
     }
 
     private static double Of<T, TSum>(T* p, int n) where T : unmanaged where TSum : struct, IOrderedSum<TSum>
@@ -93,6 +133,26 @@ internal readonly struct Sum512(Vector512<double> a, Vector512<double> b) : IOrd
         return new(acc._a + Vector512.Load((double*)p), acc._b + Vector512.Load((double*)p + 8));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Sum512 AddNonPositiveProducts<T>(Sum512 acc, T* x, T* g) where T : unmanaged
+    {
+        Vector512<double> x0, x1, g0, g1;
+        if (typeof(T) == typeof(float))
+        {
+            (x0, x1) = Vector512.Widen(Vector512.Load((float*)x));
+            (g0, g1) = Vector512.Widen(Vector512.Load((float*)g));
+        }
+        else
+        {
+            (x0, x1, g0, g1) = (Vector512.Load((double*)x), Vector512.Load((double*)x + 8), Vector512.Load((double*)g), Vector512.Load((double*)g + 8));
+        }
+        return new(acc._a + Term(x0, g0), acc._b + Term(x1, g1));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> Term(Vector512<double> x, Vector512<double> g)
+        => Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<double>.Zero), Vector512<double>.Zero, x * g);
+
     public static double Total(Sum512 acc)
     {
         Vector512<double> c = acc._a + acc._b;
@@ -116,6 +176,30 @@ internal readonly struct Sum256(Vector256<double> v0, Vector256<double> v1, Vect
         double* d = (double*)p;
         return new(acc._v0 + Vector256.Load(d), acc._v1 + Vector256.Load(d + 4), acc._v2 + Vector256.Load(d + 8), acc._v3 + Vector256.Load(d + 12));
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Sum256 AddNonPositiveProducts<T>(Sum256 acc, T* x, T* g) where T : unmanaged
+    {
+        Vector256<double> x0, x1, x2, x3, g0, g1, g2, g3;
+        if (typeof(T) == typeof(float))
+        {
+            (x0, x1) = Vector256.Widen(Vector256.Load((float*)x));
+            (x2, x3) = Vector256.Widen(Vector256.Load((float*)x + 8));
+            (g0, g1) = Vector256.Widen(Vector256.Load((float*)g));
+            (g2, g3) = Vector256.Widen(Vector256.Load((float*)g + 8));
+        }
+        else
+        {
+            double* dx = (double*)x, dg = (double*)g;
+            (x0, x1, x2, x3) = (Vector256.Load(dx), Vector256.Load(dx + 4), Vector256.Load(dx + 8), Vector256.Load(dx + 12));
+            (g0, g1, g2, g3) = (Vector256.Load(dg), Vector256.Load(dg + 4), Vector256.Load(dg + 8), Vector256.Load(dg + 12));
+        }
+        return new(acc._v0 + Term(x0, g0), acc._v1 + Term(x1, g1), acc._v2 + Term(x2, g2), acc._v3 + Term(x3, g3));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Term(Vector256<double> x, Vector256<double> g)
+        => Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<double>.Zero), Vector256<double>.Zero, x * g);
 
     public static double Total(Sum256 acc) => OrderedSum.Fold((acc._v0 + acc._v2) + (acc._v1 + acc._v3));
 }
@@ -142,6 +226,28 @@ internal readonly struct Sum128(Vector128<double> q0, Vector128<double> q1, Vect
             acc._q4 + Vector128.Load(d + 8), acc._q5 + Vector128.Load(d + 10), acc._q6 + Vector128.Load(d + 12), acc._q7 + Vector128.Load(d + 14));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Sum128 AddNonPositiveProducts<T>(Sum128 acc, T* x, T* g) where T : unmanaged
+    {
+        Vector128<double> Pair(int k)
+        {
+            Vector128<double> xv, gv;
+            if (typeof(T) == typeof(float))
+            {
+                xv = Vector128.WidenLower(Vector128.CreateScalarUnsafe(*(double*)((float*)x + k)).AsSingle());
+                gv = Vector128.WidenLower(Vector128.CreateScalarUnsafe(*(double*)((float*)g + k)).AsSingle());
+            }
+            else
+            {
+                xv = Vector128.Load((double*)x + k);
+                gv = Vector128.Load((double*)g + k);
+            }
+            return Vector128.ConditionalSelect(Vector128.GreaterThan(xv, Vector128<double>.Zero), Vector128<double>.Zero, xv * gv);
+        }
+        return new(acc._q0 + Pair(0), acc._q1 + Pair(2), acc._q2 + Pair(4), acc._q3 + Pair(6),
+            acc._q4 + Pair(8), acc._q5 + Pair(10), acc._q6 + Pair(12), acc._q7 + Pair(14));
+    }
+
     public static double Total(Sum128 acc)
     {
         // c0..c7 in pairs, then d0, d1 and d2, d3
@@ -160,6 +266,16 @@ internal unsafe struct SumScalar : IOrderedSum<SumScalar>
         for (int k = 0; k < 16; k++)
         {
             acc._a[k] += OrderedSum.Widen(p[k]);
+        }
+        return acc;
+    }
+
+    public static SumScalar AddNonPositiveProducts<T>(SumScalar acc, T* x, T* g) where T : unmanaged
+    {
+        for (int k = 0; k < 16; k++)
+        {
+            double xv = OrderedSum.Widen(x[k]);
+            acc._a[k] += xv > 0 ? 0.0 : xv * OrderedSum.Widen(g[k]);
         }
         return acc;
     }
