@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
 
 namespace Rectifier.Kernels;
 
@@ -98,7 +97,7 @@ internal static unsafe class ChannelReduction
                 {
                     nint offset = s % period;
                     nint e = Math.Min(end, s + period - offset);
-                    AddTerms(x + s, g + s, pa + offset, e - s);
+                    OrderedSum.AccumulateNonPositiveProducts(x + s, g + s, pa + offset, e - s);
                     s = e;
                 }
             }
@@ -112,34 +111,5 @@ internal static unsafe class ChannelReduction
             sums[channels == 1 ? 0 : run % channels] += OrderedSum.OfNonPositiveProducts(x + s, g + s, e - s);
             s = e;
         }
-    }
-
-    /// <summary>acc[j] += term(x[j], g[j]): each position is its own scalar sequence, so any width gives the same bits.</summary>
-    private static void AddTerms<T>(T* x, T* g, double* acc, nint len) where T : unmanaged
-    {
-        nint j = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; j <= len - 4; j += 4)
-            {
-                Vector256<double> xv = Load4(x + j), gv = Load4(g + j);
-                Vector256<double> t = Vector256.ConditionalSelect(Vector256.GreaterThan(xv, Vector256<double>.Zero), Vector256<double>.Zero, xv * gv);
-                (Vector256.Load(acc + j) + t).Store(acc + j);
-            }
-        }
-        for (; j < len; j++)
-        {
-            acc[j] += Term(x, g, j);
-        }
-    }
-
-    private static Vector256<double> Load4<T>(T* p) where T : unmanaged
-        => typeof(T) == typeof(double) ? Vector256.Load((double*)p) : Vector256.WidenLower(Vector256.Create(Vector128.Load((float*)p), Vector128<float>.Zero));
-
-    private static double Term<T>(T* x, T* g, nint j) where T : unmanaged
-    {
-        double xv = typeof(T) == typeof(double) ? ((double*)x)[j] : ((float*)x)[j];
-        double gv = typeof(T) == typeof(double) ? ((double*)g)[j] : ((float*)g)[j];
-        return xv > 0 ? 0.0 : xv * gv;
     }
 }

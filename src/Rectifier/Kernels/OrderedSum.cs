@@ -20,6 +20,12 @@ internal interface IOrderedSum<TSelf> where TSelf : struct, IOrderedSum<TSelf>
     static abstract unsafe TSelf AddNonPositiveProducts<T>(TSelf acc, T* x, T* g) where T : unmanaged;
 
     static abstract double Total(TSelf acc);
+
+    /// <summary>The sixteen accumulators from sixteen doubles in memory (position k to accumulator k).</summary>
+    static abstract unsafe TSelf Load(double* p);
+
+    /// <summary>The sixteen accumulators to memory, accumulator k to position k.</summary>
+    static abstract unsafe void Store(TSelf acc, double* p);
 }
 
 internal static unsafe class OrderedSum
@@ -75,6 +81,42 @@ internal static unsafe class OrderedSum
             return OfNonPositiveProducts<T, Sum128>(x, g, n);
         }
         return OfNonPositiveProducts<T, SumScalar>(x, g, n);
+    }
+
+    /// <summary><c>acc[j] += x[j] &gt; 0 ? 0 : x[j]·g[j]</c> for j &lt; <paramref name="n"/>: each position is its own
+    /// sequence of additions (prelu's per-position sums of a short-run pattern), so every width gives the same bits.</summary>
+    public static void AccumulateNonPositiveProducts<T>(T* x, T* g, double* acc, nint n) where T : unmanaged
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            AccumulateNonPositiveProducts<T, Sum512>(x, g, acc, n);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            AccumulateNonPositiveProducts<T, Sum256>(x, g, acc, n);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            AccumulateNonPositiveProducts<T, Sum128>(x, g, acc, n);
+        }
+        else
+        {
+            AccumulateNonPositiveProducts<T, SumScalar>(x, g, acc, n);
+        }
+    }
+
+    private static void AccumulateNonPositiveProducts<T, TSum>(T* x, T* g, double* acc, nint n) where T : unmanaged where TSum : struct, IOrderedSum<TSum>
+    {
+        nint i = 0;
+        for (; i + Chunk <= n; i += Chunk)
+        {
+            TSum.Store(TSum.AddNonPositiveProducts(TSum.Load(acc + i), x + i, g + i), acc + i);
+        }
+        for (; i < n; i++)
+        {
+            double xv = Widen(x[i]);
+            acc[i] += xv > 0 ? 0.0 : xv * Widen(g[i]);
+        }
     }
 
     private static double OfNonPositiveProducts<T, TSum>(T* x, T* g, nint n) where T : unmanaged where TSum : struct, IOrderedSum<TSum>
@@ -153,6 +195,14 @@ internal readonly struct Sum512(Vector512<double> a, Vector512<double> b) : IOrd
     private static Vector512<double> Term(Vector512<double> x, Vector512<double> g)
         => Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<double>.Zero), Vector512<double>.Zero, x * g);
 
+    public static unsafe Sum512 Load(double* p) => new(Vector512.Load(p), Vector512.Load(p + 8));
+
+    public static unsafe void Store(Sum512 acc, double* p)
+    {
+        acc._a.Store(p);
+        acc._b.Store(p + 8);
+    }
+
     public static double Total(Sum512 acc)
     {
         Vector512<double> c = acc._a + acc._b;
@@ -201,6 +251,16 @@ internal readonly struct Sum256(Vector256<double> v0, Vector256<double> v1, Vect
     private static Vector256<double> Term(Vector256<double> x, Vector256<double> g)
         => Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<double>.Zero), Vector256<double>.Zero, x * g);
 
+    public static unsafe Sum256 Load(double* p) => new(Vector256.Load(p), Vector256.Load(p + 4), Vector256.Load(p + 8), Vector256.Load(p + 12));
+
+    public static unsafe void Store(Sum256 acc, double* p)
+    {
+        acc._v0.Store(p);
+        acc._v1.Store(p + 4);
+        acc._v2.Store(p + 8);
+        acc._v3.Store(p + 12);
+    }
+
     public static double Total(Sum256 acc) => OrderedSum.Fold((acc._v0 + acc._v2) + (acc._v1 + acc._v3));
 }
 
@@ -248,6 +308,21 @@ internal readonly struct Sum128(Vector128<double> q0, Vector128<double> q1, Vect
             acc._q4 + Pair(8), acc._q5 + Pair(10), acc._q6 + Pair(12), acc._q7 + Pair(14));
     }
 
+    public static unsafe Sum128 Load(double* p) => new(Vector128.Load(p), Vector128.Load(p + 2), Vector128.Load(p + 4), Vector128.Load(p + 6),
+        Vector128.Load(p + 8), Vector128.Load(p + 10), Vector128.Load(p + 12), Vector128.Load(p + 14));
+
+    public static unsafe void Store(Sum128 acc, double* p)
+    {
+        acc._q0.Store(p);
+        acc._q1.Store(p + 2);
+        acc._q2.Store(p + 4);
+        acc._q3.Store(p + 6);
+        acc._q4.Store(p + 8);
+        acc._q5.Store(p + 10);
+        acc._q6.Store(p + 12);
+        acc._q7.Store(p + 14);
+    }
+
     public static double Total(Sum128 acc)
     {
         // c0..c7 in pairs, then d0, d1 and d2, d3
@@ -278,6 +353,24 @@ internal unsafe struct SumScalar : IOrderedSum<SumScalar>
             acc._a[k] += xv > 0 ? 0.0 : xv * OrderedSum.Widen(g[k]);
         }
         return acc;
+    }
+
+    public static SumScalar Load(double* p)
+    {
+        SumScalar acc = default;
+        for (int k = 0; k < 16; k++)
+        {
+            acc._a[k] = p[k];
+        }
+        return acc;
+    }
+
+    public static void Store(SumScalar acc, double* p)
+    {
+        for (int k = 0; k < 16; k++)
+        {
+            p[k] = acc._a[k];
+        }
     }
 
     public static double Total(SumScalar acc)
