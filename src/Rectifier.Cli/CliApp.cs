@@ -100,6 +100,24 @@ internal static class CliApp
         return string.Join(' ', names);
     }
 
+    /// <summary>A parse error in the command's words: an option given without its value, a word that is neither an
+    /// argument nor an option; other messages (the options' own parsers) are kept.</summary>
+    private static string InToolWords(ParseError e, CommandResult command)
+    {
+        if (e.SymbolResult is OptionResult { Tokens.Count: 0 } option && e.Message.StartsWith("Required argument missing", StringComparison.Ordinal))
+        {
+            string name = option.Option.Name;
+            return $"{name} needs a value ({name} {(option.Option.HelpName ?? "value")})";
+        }
+        const string unrecognized = "Unrecognized command or argument '";
+        if (e.Message.StartsWith(unrecognized, StringComparison.Ordinal))
+        {
+            string word = e.Message[unrecognized.Length..].TrimEnd('.').TrimEnd('\'');
+            return $"'{word}' is not an argument or option of '{CommandPath(command)}'";
+        }
+        return e.Message.TrimEnd('.');
+    }
+
     /// <summary>One message for every parse error, naming the missing arguments once (the parser says "Required
     /// argument missing" once per argument without naming it).</summary>
     private static string UsageMessage(ParseResult parsed)
@@ -119,9 +137,10 @@ internal static class CliApp
         {
             bool aboutMissing = missing.Count > 0 && (e.SymbolResult is ArgumentResult ar && missing.Contains(ar.Argument)
                 || e.Message.StartsWith("Required argument missing", StringComparison.Ordinal));
-            if (!aboutMissing && !messages.Contains(e.Message))
+            string message = InToolWords(e, command);
+            if (!aboutMissing && !messages.Contains(message))
             {
-                messages.Add(e.Message.TrimEnd('.'));
+                messages.Add(message);
             }
         }
         return string.Join("; ", messages);
