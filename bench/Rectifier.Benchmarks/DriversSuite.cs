@@ -29,6 +29,7 @@ public static class DriversSuite
         float[] bias = [.. Enumerable.Range(0, channels).Select(c => 0.01f * c - 0.08f)];
         float[] dBias = new float[channels];
         Activation relu = Activation.Relu();
+        nint[] nhwc = [n / (channels * inner), 64, 64, channels];
         float[] weights = [.. Enumerable.Range(0, channels).Select(c => 0.02f * c + 0.1f)], dWeights = new float[channels];
         int rounds = quick ? 5 : 11;
         double sample = quick ? 0.05 : 0.2;
@@ -55,6 +56,8 @@ public static class DriversSuite
                     Activations.ReluBackward<float>(z, g, dx);
                     FusedSuite.SumBias(dx, inner, dBias);
                 })
+                .Add("copy", () => x.AsSpan().CopyTo(y))
+                .Add("prelu nhwc", () => Activations.PRelu<float>(x, nhwc, weights, -1, y))
                 .Add("prelu bwd", () => Activations.PReluBackward<float>(x, shape, g, weights, 1, dx, dWeights))
                 .Add("half copy", () => hx.AsSpan().CopyTo(hy))
                 .Add("half relu", () => Activations.Relu<Half>(hx, hy))
@@ -70,6 +73,7 @@ public static class DriversSuite
             ("fused relu forward / separate passes (NCHW)", t["separate fwd"] / t["fused fwd"], "≥ 1.5"),
             ("fused relu backward / separate passes (NCHW)", t["separate bwd"] / t["fused bwd"], "≥ 1.5"),
             ("prelu backward, dx and dw per channel / leaky_relu backward, dx (NCHW)", t["leaky bwd x"] / t["prelu bwd"], "—"),
+            ("prelu forward, one weight per channel (NHWC, 16 channels) / float copy", t["copy"] / t["prelu nhwc"], "—"),
             ("Half relu / Half copy", t["half copy"] / t["half relu"], "≥ 0.8"),
             ("Half gelu / float gelu (elements per second)", t["float gelu"] / t["half gelu"], "≥ 0.9"),
         ];

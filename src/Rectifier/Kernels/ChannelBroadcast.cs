@@ -132,9 +132,20 @@ internal static unsafe class ChannelBroadcast
             nint repeats = Math.Max(1, (PatternMinLength + period - 1) / period);
             Length = period * repeats;
             Pointer = (T*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)(Length * sizeof(T)), 64);
-            for (nint i = 0; i < Length; i++)
+            // One period channel by channel, then copies of it doubling in length: no division per element, so
+            // the pattern costs a few stores per element of one period rather than two divisions (which made a
+            // 64K-element NHWC call several times slower than a copy).
+            nint inner = (nint)layout.Inner, i = 0;
+            for (int c = 0; c < layout.Channels; c++)
             {
-                Pointer[i] = w[(i / (nint)layout.Inner) % layout.Channels];
+                new Span<T>(Pointer + i, (int)inner).Fill(w[c]);
+                i += inner;
+            }
+            for (nint filled = period; filled < Length;)
+            {
+                nint count = Math.Min(filled, Length - filled);
+                Buffer.MemoryCopy(Pointer, Pointer + filled, (Length - filled) * sizeof(T), count * sizeof(T));
+                filled += count;
             }
         }
 
