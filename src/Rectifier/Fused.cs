@@ -386,6 +386,7 @@ public static unsafe partial class Fused
             {
                 pattern[k] = bias[k / inner];
             }
+            ChannelWalk walk = runs ? ChannelWalk.Runs(layout) : ChannelWalk.Periods(layout, period);
             T[] z = new T[Tile], d = g == null ? [] : new T[Tile];
             double[] wide = new double[Tile];
             double[] periodSums = g == null || runs ? [] : new double[period];
@@ -397,20 +398,17 @@ public static unsafe partial class Fused
                     int len = (int)Math.Min(Tile, to - t);
                     Span<T> zt = z.AsSpan(0, len);
                     // z = x + bias[c], rounded to T as a separate bias-add pass would round it
-                    for (long i = t; i < t + len;)
+                    foreach (ChannelSegment seg in walk.Segments((nint)t, (nint)(t + len)))
                     {
+                        var xs = new ReadOnlySpan<T>(x + seg.Start, (int)seg.Length);
+                        Span<T> zs = zt.Slice((int)(seg.Start - t), (int)seg.Length);
                         if (runs)
                         {
-                            int run = (int)Math.Min(inner - i % inner, t + len - i);
-                            TensorPrimitives.Add(new ReadOnlySpan<T>(x + i, run), bias[(int)(i / inner % channels)], zt.Slice((int)(i - t), run));
-                            i += run;
+                            TensorPrimitives.Add(xs, bias[seg.Channel], zs);
                         }
                         else
                         {
-                            int offset = (int)(i % period);
-                            int run = (int)Math.Min(period - offset, t + len - i);
-                            TensorPrimitives.Add(new ReadOnlySpan<T>(x + i, run), pattern.AsSpan(offset, run), zt.Slice((int)(i - t), run));
-                            i += run;
+                            TensorPrimitives.Add(xs, pattern.AsSpan((int)seg.Offset, (int)seg.Length), zs);
                         }
                     }
                     if (g == null)
@@ -426,21 +424,16 @@ public static unsafe partial class Fused
                     {
                         Widen(dt, dx);
                     }
-                    for (long i = t; i < t + len;)
+                    foreach (ChannelSegment seg in walk.Segments((nint)t, (nint)(t + len)))
                     {
                         if (runs)
                         {
-                            int run = (int)Math.Min(inner - i % inner, t + len - i);
-                            sums[(int)(i / inner % channels)] += OrderedSum.Of<T>(dt.Slice((int)(i - t), run));
-                            i += run;
+                            sums[seg.Channel] += OrderedSum.Of<T>(dt.Slice((int)(seg.Start - t), (int)seg.Length));
                         }
                         else
                         {
-                            int offset = (int)(i % period);
-                            int run = (int)Math.Min(period - offset, t + len - i);
-                            Span<double> acc = periodSums.AsSpan(offset, run);
-                            TensorPrimitives.Add(acc, dx.Slice((int)(i - t), run), acc);
-                            i += run;
+                            Span<double> acc = periodSums.AsSpan((int)seg.Offset, (int)seg.Length);
+                            TensorPrimitives.Add(acc, dx.Slice((int)(seg.Start - t), (int)seg.Length), acc);
                         }
                     }
                     Store<T>(dt, dst + t, stream);

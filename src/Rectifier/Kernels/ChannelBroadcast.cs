@@ -46,44 +46,29 @@ internal static unsafe class ChannelBroadcast
     private static void Segments<T>(ChannelLayout layout, T* x, T* g, T* w, T* pattern, nint patternLength, T* dst, nint start, nint end)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        if (pattern != null)
+        ChannelWalk walk = pattern != null ? ChannelWalk.Periods(layout, patternLength) : ChannelWalk.Runs(layout);
+        foreach (ChannelSegment seg in walk.Segments(start, end))
         {
-            for (nint s = start; s < end;)
+            if (pattern != null)
             {
-                nint offset = s % patternLength;
-                nint e = Math.Min(end, s + patternLength - offset);
-                T* wp = pattern + offset - s;
+                T* wp = pattern + seg.Offset - seg.Start;
                 if (g == null)
                 {
-                    var k = new BinaryKernel<T, PReluPatternOperator<T>>(x, wp, default);
-                    ElementwiseDriver.Run(k, dst, s, e, nonTemporal: false);
+                    ElementwiseDriver.Run(new BinaryKernel<T, PReluPatternOperator<T>>(x, wp, default), dst, seg.Start, seg.End, nonTemporal: false);
                 }
                 else
                 {
-                    var k = new TernaryKernel<T, PReluPatternBackwardOperator<T>>(x, g, wp, default);
-                    ElementwiseDriver.Run(k, dst, s, e, nonTemporal: false);
+                    ElementwiseDriver.Run(new TernaryKernel<T, PReluPatternBackwardOperator<T>>(x, g, wp, default), dst, seg.Start, seg.End, nonTemporal: false);
                 }
-                s = e;
             }
-            return;
-        }
-        nint inner = (nint)layout.Inner;
-        for (nint s = start; s < end;)
-        {
-            nint run = s / inner;
-            nint e = layout.Channels == 1 ? end : Math.Min(end, (run + 1) * inner);
-            T weight = w[layout.Channels == 1 ? 0 : run % layout.Channels];
-            if (g == null)
+            else if (g == null)
             {
-                var k = new UnaryKernel<T, LeakyReluOperator<T>>(x, new LeakyReluOperator<T>(weight));
-                ElementwiseDriver.Run(k, dst, s, e, nonTemporal: false);
+                ElementwiseDriver.Run(new UnaryKernel<T, LeakyReluOperator<T>>(x, new LeakyReluOperator<T>(w[seg.Channel])), dst, seg.Start, seg.End, nonTemporal: false);
             }
             else
             {
-                var k = new BinaryKernel<T, LeakyReluBackwardOperator<T>>(x, g, new LeakyReluBackwardOperator<T>(weight));
-                ElementwiseDriver.Run(k, dst, s, e, nonTemporal: false);
+                ElementwiseDriver.Run(new BinaryKernel<T, LeakyReluBackwardOperator<T>>(x, g, new LeakyReluBackwardOperator<T>(w[seg.Channel])), dst, seg.Start, seg.End, nonTemporal: false);
             }
-            s = e;
         }
     }
 

@@ -59,17 +59,17 @@ internal static unsafe class ChannelReduction
                     int len = (int)Math.Min(Chunk, be - s);
                     if (typeof(T) == typeof(double))
                     {
-                        Accumulate(layout, channels, (double*)x, (double*)g, s, s + len, sums, acc);
+                        Accumulate(layout, (double*)x, (double*)g, s, s + len, sums, acc);
                     }
                     else if (typeof(T) == typeof(float))
                     {
-                        Accumulate(layout, channels, (float*)x, (float*)g, s, s + len, sums, acc);
+                        Accumulate(layout, (float*)x, (float*)g, s, s + len, sums, acc);
                     }
                     else
                     {
                         TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>((Half*)x + s, len), new Span<float>(fx, len));
                         TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>((Half*)g + s, len), new Span<float>(fg, len));
-                        Accumulate(layout, channels, fx - s, fg - s, s, s + len, sums, acc);
+                        Accumulate(layout, fx - s, fg - s, s, s + len, sums, acc);
                     }
                 }
                 if (acc is not null)
@@ -85,31 +85,23 @@ internal static unsafe class ChannelReduction
 
     /// <summary>Adds the terms of [start, end) (global indices) into per-channel sums (runs) or the per-position
     /// accumulator of one pattern period (short runs).</summary>
-    private static void Accumulate<T>(ChannelLayout layout, int channels, T* x, T* g, nint start, nint end, double* sums, double[]? acc)
+    private static void Accumulate<T>(ChannelLayout layout, T* x, T* g, nint start, nint end, double* sums, double[]? acc)
         where T : unmanaged
     {
-        if (acc is not null)
+        fixed (double* pa = acc)
         {
-            nint period = acc.Length;
-            fixed (double* pa = acc)
+            ChannelWalk walk = acc is not null ? ChannelWalk.Periods(layout, acc.Length) : ChannelWalk.Runs(layout);
+            foreach (ChannelSegment seg in walk.Segments(start, end))
             {
-                for (nint s = start; s < end;)
+                if (acc is not null)
                 {
-                    nint offset = s % period;
-                    nint e = Math.Min(end, s + period - offset);
-                    OrderedSum.AccumulateNonPositiveProducts(x + s, g + s, pa + offset, e - s);
-                    s = e;
+                    OrderedSum.AccumulateNonPositiveProducts(x + seg.Start, g + seg.Start, pa + seg.Offset, seg.Length);
+                }
+                else
+                {
+                    sums[seg.Channel] += OrderedSum.OfNonPositiveProducts(x + seg.Start, g + seg.Start, seg.Length);
                 }
             }
-            return;
-        }
-        nint inner = (nint)layout.Inner;
-        for (nint s = start; s < end;)
-        {
-            nint run = s / inner;
-            nint e = channels == 1 ? end : Math.Min(end, (run + 1) * inner);
-            sums[channels == 1 ? 0 : run % channels] += OrderedSum.OfNonPositiveProducts(x + s, g + s, e - s);
-            s = e;
         }
     }
 }
