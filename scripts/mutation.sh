@@ -54,12 +54,12 @@ for t in "${targets[@]}"; do
     library) run operators Rectifier.csproj "**/Operators/**/*.cs"
              run math Rectifier.csproj "**/Math/**/*.cs"
              run kernels Rectifier.csproj "**/Kernels/**/*.cs"
-             run activation Rectifier.csproj "**/Activation.cs" ;;
+             run activation Rectifier.csproj "**/Activation.cs" "**/ActivationInfo.cs" "**/ActivationCatalog.cs" ;;
     operators|math|kernels) run "$t" Rectifier.csproj "**/${t^}/**/*.cs" ;;
-    activation) run activation Rectifier.csproj "**/Activation.cs" ;;
+    activation) run activation Rectifier.csproj "**/Activation.cs" "**/ActivationInfo.cs" "**/ActivationCatalog.cs" ;;
     piecewise) run piecewise Rectifier.csproj "**/Operators/Relu.cs" "**/Operators/LeakyRelu.cs" "**/Operators/Hardtanh.cs" \
                  "**/Operators/Threshold.cs" "**/Operators/Shrink.cs" "**/Operators/Piecewise.cs" ;;
-    cli) run cli Rectifier.Cli.csproj "**/CliOptions.cs" "**/Functions.cs" ;;
+    cli) run cli Rectifier.Cli.csproj "**/CliOptions.cs" "**/Functions.cs" "**/ApplyCommand.cs" ;;
     *) run "$(basename "$t" .cs | tr -c 'A-Za-z0-9\n' '-')" Rectifier.csproj "$t" ;;
   esac
 done
