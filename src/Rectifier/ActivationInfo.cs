@@ -68,7 +68,7 @@ public sealed class ActivationParameter
     public IReadOnlyList<string> Choices
     {
         get => _choices;
-        init
+        internal init
         {
             _choices = value;
             DefaultText = Default is double d ? value[(int)d] : null;
