@@ -4,6 +4,7 @@
 # hours on two cores (docs/TESTING.md has the last run's scores and what was done about each survivor).
 #
 #   bash scripts/mutation.sh [library|operators|math|kernels|activation|piecewise|cli|PATTERN...]   # default: library and cli
+#   MUTATION_TESTS='FullyQualifiedName~CatalogueTests' bash scripts/mutation.sh activation         # only those tests per mutant
 #
 # Each target runs in a clean copy of the working tree (so the build outputs here are not touched) and leaves its
 # reports under artifacts/mutation/<target>/ (mutation-report.html, mutation-report.json, and the log).
@@ -41,7 +42,18 @@ for f in src.rglob("*.cs"):
     if not any(t.match(rel) for t in targets):
         f.write_text("// Stryker disable all\n" + f.read_text())
 PY
-  echo "=== mutation: $name (${*})"
+  # MUTATION_TESTS (a test-case filter, e.g. FullyQualifiedName~CatalogueTests) narrows the tests run per mutant
+  # to the classes that check the target; the score then says what those tests catch.
+  if [ -n "${MUTATION_TESTS:-}" ]; then
+    python3 - "$work/tests/Mutation/stryker-config.json" "$MUTATION_TESTS" <<'PY'
+import json, sys
+path, tests = sys.argv[1], sys.argv[2]
+config = json.load(open(path))
+config["stryker-config"]["test-case-filter"] = tests
+json.dump(config, open(path, "w"), indent=2)
+PY
+  fi
+  echo "=== mutation: $name (${*})${MUTATION_TESTS:+ tests: $MUTATION_TESTS}"
   local start=$SECONDS
   (cd "$work/tests/Mutation" && dotnet tool restore > /dev/null &&
     dotnet stryker --config-file stryker-config.json --project "$project" "${mutate[@]}" --output "$out" --log-to-file 2>&1 | tee "$out/stryker.log" | grep -E "score|Killed|Survived|Timeout|No coverage|Ignored|error" || true)
