@@ -194,4 +194,63 @@ public sealed class CatalogueTests
         Assert.Equal(ExitCodes.Usage, refused);
         Assert.Contains("--alpha does not apply to relu", err, StringComparison.Ordinal);
     }
+
+    /// <summary>The lists of defaults, written out here from PyTorch's signatures (threshold with t = v = 0).</summary>
+    [Fact]
+    public void The_lists_with_defaults_are_every_kind_with_PyTorchs_defaults()
+    {
+        Activation[] elementwise =
+        [
+            new(ActivationKind.Relu), new(ActivationKind.Relu6), new(ActivationKind.LeakyRelu, 0.01), new(ActivationKind.PRelu, 0.25),
+            new(ActivationKind.RRelu, 1.0 / 8, 1.0 / 3), new(ActivationKind.Hardtanh, -1, 1), new(ActivationKind.Threshold, 0, 0),
+            new(ActivationKind.Elu, 1), new(ActivationKind.Celu, 1), new(ActivationKind.Selu), new(ActivationKind.Gelu), new(ActivationKind.GeluTanh),
+            new(ActivationKind.Silu), new(ActivationKind.Mish), new(ActivationKind.Softplus, 1, 20), new(ActivationKind.Hardswish),
+            new(ActivationKind.Hardsigmoid), new(ActivationKind.Sigmoid), new(ActivationKind.Tanh), new(ActivationKind.Hardshrink, 0.5),
+            new(ActivationKind.Softshrink, 0.5), new(ActivationKind.Softsign), new(ActivationKind.Tanhshrink), new(ActivationKind.LogSigmoid),
+        ];
+        Assert.Equal(elementwise, Activation.AllWithDefaults);
+        Assert.Equal([new(ActivationKind.Softmax, -1), new(ActivationKind.LogSoftmax, -1), new Activation(ActivationKind.Softmin, -1)], Activation.AlongDimWithDefaults);
+    }
+
+    [Fact]
+    public void Refusals_name_the_kind_the_index_and_the_parameter()
+    {
+        var beyond = Assert.Throws<ArgumentOutOfRangeException>(() => ActivationInfo.Of((ActivationKind)ActivationInfo.All.Count));
+        Assert.Equal("kind", beyond.ParamName);
+        Assert.Contains("not an activation kind", beyond.Message, StringComparison.Ordinal);
+        Assert.Contains("'none'", Assert.Throws<ArgumentOutOfRangeException>(() => ActivationInfo.Of(ActivationKind.Gelu).Create(3)).Message, StringComparison.Ordinal);
+        Assert.Equal("index", Assert.Throws<ArgumentOutOfRangeException>(() => ActivationInfo.Of(ActivationKind.Elu).ValueOf(Activation.Elu(), -1)).ParamName);
+        Assert.Contains("relu takes 0 parameter(s), not 1", Assert.Throws<ArgumentException>(() => ActivationInfo.Of(ActivationKind.Relu).Create(1)).Message, StringComparison.Ordinal);
+        Assert.Contains("threshold needs its parameter value", Assert.Throws<ArgumentException>(() => ActivationInfo.Of(ActivationKind.Threshold).Create(0.5)).Message, StringComparison.Ordinal);
+        // an element-wise function checks the shape it is given, though it does not use it
+        Assert.Throws<ArgumentException>(() => Activation.Relu().Forward<float>(new float[6], [2, 2], new float[6]));
+        Assert.Throws<ArgumentException>(() => Activation.Relu().Backward<float>(new float[6], new float[6], [4], new float[6]));
+        // the softmax family's backward from x checks gradOutput before it computes y
+        Assert.Equal("gradOutput", Assert.Throws<ArgumentException>(() => Activation.Softmax().Backward<float>(new float[6], new float[5], [2, 3], new float[6])).ParamName);
+    }
+
+    [Fact]
+    public void Defaults_print_as_the_help_text_writes_them()
+    {
+        ActivationInfo rrelu = ActivationInfo.Of(ActivationKind.RRelu);
+        Assert.Equal(["1/8", "1/3"], rrelu.Parameters.Select(p => p.DefaultText));
+        Assert.Equal("lower=1/8", rrelu.Parameters[0].ToString());
+        Assert.Equal("negative_slope=0.01", ActivationInfo.Of(ActivationKind.LeakyRelu).Parameters[0].ToString());
+        Assert.Equal("threshold", ActivationInfo.Of(ActivationKind.Threshold).Parameters[0].ToString());
+        Assert.Equal("approximate=none", ActivationInfo.Of(ActivationKind.Gelu).Parameters[0].ToString());
+        var (_, help, _) = CliTests.Run("apply", "--help");
+        Assert.Contains("(default 1/8)", help, StringComparison.Ordinal);
+    }
+
+    /// <summary>Kinks with parameters away from the defaults, written from the spec: softplus turns linear where
+    /// βx = threshold, hardswish and hardsigmoid change formula at ±3.</summary>
+    [Fact]
+    public void Kinks_follow_the_parameters()
+    {
+        Assert.Equal([2.5], Activation.Softplus(2, 5).Info.Kinks(Activation.Softplus(2, 5)));
+        Assert.Equal([-3.0, 3.0], Activation.Hardswish().Info.Kinks(Activation.Hardswish()));
+        Assert.Equal([-3.0, 3.0], Activation.Hardsigmoid().Info.Kinks(Activation.Hardsigmoid()));
+        Assert.Equal([-0.3, 0.7], Activation.Hardtanh(-0.3, 0.7).Info.Kinks(Activation.Hardtanh(-0.3, 0.7)));
+        Assert.Equal([-0.25, 0.25], Activation.Softshrink(0.25).Info.Kinks(Activation.Softshrink(0.25)));
+    }
 }
