@@ -114,8 +114,7 @@ internal static unsafe class OrderedSum
         }
         for (; i < n; i++)
         {
-            double xv = Widen(x[i]);
-            acc[i] += xv > 0 ? 0.0 : xv * Widen(g[i]);
+            acc[i] += NonPositiveProduct(x[i], g[i]);
         }
     }
 
@@ -130,8 +129,7 @@ internal static unsafe class OrderedSum
         double sum = TSum.Total(acc);
         for (; i < n; i++)
         {
-            double xv = Widen(x[i]);
-            sum += xv > 0 ? 0.0 : xv * Widen(g[i]);
+            sum += NonPositiveProduct(x[i], g[i]);
         }
         return sum;
     }
@@ -155,6 +153,14 @@ internal static unsafe class OrderedSum
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Widen<T>(T value) where T : unmanaged
         => typeof(T) == typeof(float) ? (float)(object)value : typeof(T) == typeof(double) ? (double)(object)value : (double)(Half)(object)value;
+
+    /// <summary>One term of prelu's weight gradient, <c>x &gt; 0 ? 0 : x·g</c>, formed in double (exact for float).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double NonPositiveProduct<T>(T x, T g) where T : unmanaged
+    {
+        double xv = Widen(x);
+        return xv > 0 ? 0.0 : xv * Widen(g);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static double Fold(Vector256<double> d) => (d.GetElement(0) + d.GetElement(1)) + (d.GetElement(2) + d.GetElement(3));
@@ -349,8 +355,7 @@ internal unsafe struct SumScalar : IOrderedSum<SumScalar>
     {
         for (int k = 0; k < 16; k++)
         {
-            double xv = OrderedSum.Widen(x[k]);
-            acc._a[k] += xv > 0 ? 0.0 : xv * OrderedSum.Widen(g[k]);
+            acc._a[k] += OrderedSum.NonPositiveProduct(x[k], g[k]);
         }
         return acc;
     }
