@@ -3,8 +3,9 @@
 # and Math folders and the activation list, and over the command's option handling. Not part of CI: a full run takes
 # hours on two cores (docs/TESTING.md has the last run's scores and what was done about each survivor).
 #
-#   bash scripts/mutation.sh [library|operators|math|kernels|activation|piecewise|cli|PATTERN...]   # default: library and cli
+#   bash scripts/mutation.sh [library|operators|math|kernels|activation|piecewise|smooth|cli|PATTERN...]   # default: library and cli
 #   MUTATION_TESTS='FullyQualifiedName~CatalogueTests' bash scripts/mutation.sh activation         # only those tests per mutant
+#   MUTATION_TIMEOUT=5000 bash scripts/mutation.sh smooth                                          # additional timeout, ms
 #
 # Each target runs in a clean copy of the working tree (so the build outputs here are not touched) and leaves its
 # reports under artifacts/mutation/<target>/ (mutation-report.html, mutation-report.json, and the log).
@@ -44,12 +45,16 @@ for f in src.rglob("*.cs"):
 PY
   # MUTATION_TESTS (a test-case filter, e.g. FullyQualifiedName~CatalogueTests) narrows the tests run per mutant
   # to the classes that check the target; the score then says what those tests catch.
-  if [ -n "${MUTATION_TESTS:-}" ]; then
-    python3 - "$work/tests/Mutation/stryker-config.json" "$MUTATION_TESTS" <<'PY'
+  # MUTATION_TIMEOUT (ms) replaces the configuration's additional-timeout: a mutant that loops forever then costs less.
+  if [ -n "${MUTATION_TESTS:-}${MUTATION_TIMEOUT:-}" ]; then
+    python3 - "$work/tests/Mutation/stryker-config.json" "${MUTATION_TESTS:-}" "${MUTATION_TIMEOUT:-}" <<'PY'
 import json, sys
-path, tests = sys.argv[1], sys.argv[2]
+path, tests, timeout = sys.argv[1], sys.argv[2], sys.argv[3]
 config = json.load(open(path))
-config["stryker-config"]["test-case-filter"] = tests
+if tests:
+    config["stryker-config"]["test-case-filter"] = tests
+if timeout:
+    config["stryker-config"]["additional-timeout"] = int(timeout)
 json.dump(config, open(path, "w"), indent=2)
 PY
   fi
@@ -68,6 +73,7 @@ for t in "${targets[@]}"; do
              run kernels Rectifier.csproj "**/Kernels/**/*.cs"
              run activation Rectifier.csproj "**/Activation.cs" "**/ActivationInfo.cs" "**/ActivationCatalog.cs" ;;
     operators|math|kernels) run "$t" Rectifier.csproj "**/${t^}/**/*.cs" ;;
+    smooth) run smooth Rectifier.csproj "**/Math/**/*.cs" "**/Operators/Smooth.cs" "**/Operators/SmoothFunctions.cs" ;;
     activation) run activation Rectifier.csproj "**/Activation.cs" "**/ActivationInfo.cs" "**/ActivationCatalog.cs" ;;
     piecewise) run piecewise Rectifier.csproj "**/Operators/Relu.cs" "**/Operators/LeakyRelu.cs" "**/Operators/Hardtanh.cs" \
                  "**/Operators/Threshold.cs" "**/Operators/Shrink.cs" "**/Operators/Piecewise.cs" ;;

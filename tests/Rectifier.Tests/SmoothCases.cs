@@ -137,7 +137,7 @@ public abstract class SmoothCase
         public override string Name => "hardswish";
         public override void Forward<T>(ReadOnlySpan<T> x, Span<T> y) => Activations.Hardswish(x, y);
         public override void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, Span<T> gi) => Activations.HardswishBackward(x, g, gi);
-        public override double Value(double x) => x <= -3 ? 0 : x >= 3 ? x : x * (x + 3) / 6;
+        public override double Value(double x) => x <= -3 ? -0.0 : x >= 3 ? x : x * (x + 3) / 6;   // x·0/6 = −0 below −3
         public override double Slope(double x) => x <= -3 ? 0 : x >= 3 ? 1 : x / 3 + 0.5;
     }
 
