@@ -39,42 +39,41 @@ public sealed partial class CliOutputTests : IDisposable
         "--dim <integer> softmax, log_softmax, softmin: the axis to normalise along (negative: from the end) (default -1); the last axis streams, any other reads the whole file into memory",
     ];
 
-    [Fact]
-    public void Apply_help_names_every_argument_and_every_option_with_its_functions_and_default()
+    /// <summary>The help of <paramref name="command"/> holds each of <paramref name="lines"/> and every shared option line.</summary>
+    private static string AssertHelp(string command, params string[] lines)
     {
-        var (code, output, _) = CliTests.Run("apply", "--help");
+        var (code, output, _) = CliTests.Run(command, "--help");
         Assert.Equal(0, code);
         string help = Flat(output);
-        Assert.Contains("Apply an activation to a .npy file: out = f(in), streamed, any size.", help, StringComparison.Ordinal);
-        Assert.Contains("rectifier apply <function> <in.npy> <out.npy> [options]", help, StringComparison.Ordinal);
-        Assert.Contains("<function> relu, relu6, leaky_relu, prelu, rrelu, hardtanh, threshold, elu, celu, selu, gelu, silu, mish, softplus, hardswish, hardsigmoid, sigmoid, tanh, hardshrink, softshrink, softsign, tanhshrink, logsigmoid, softmax, log_softmax, softmin ('rectifier list' shows what each computes)", help, StringComparison.Ordinal);
-        Assert.Contains("<in.npy> the input array (float16, float32 or float64, any shape)", help, StringComparison.Ordinal);
-        Assert.Contains("<out.npy> where to write f(x): same dtype and shape", help, StringComparison.Ordinal);
-        foreach (string line in SharedOptionHelp)
+        foreach (string line in lines.Concat(SharedOptionHelp))
         {
             Assert.Contains(line, help, StringComparison.Ordinal);
         }
+        return help;
+    }
+
+    [Fact]
+    public void Apply_help_names_every_argument_and_every_option_with_its_functions_and_default()
+    {
+        string help = AssertHelp("apply",
+            "Apply an activation to a .npy file: out = f(in), streamed, any size.",
+            "rectifier apply <function> <in.npy> <out.npy> [options]",
+            "<function> relu, relu6, leaky_relu, prelu, rrelu, hardtanh, threshold, elu, celu, selu, gelu, silu, mish, softplus, hardswish, hardsigmoid, sigmoid, tanh, hardshrink, softshrink, softsign, tanhshrink, logsigmoid, softmax, log_softmax, softmin ('rectifier list' shows what each computes)",
+            "<in.npy> the input array (float16, float32 or float64, any shape)",
+            "<out.npy> where to write f(x): same dtype and shape");
         Assert.DoesNotContain("--grad-weight-file", help, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Grad_help_names_its_four_arguments_and_the_weight_gradient_file()
-    {
-        var (code, output, _) = CliTests.Run("grad", "--help");
-        Assert.Equal(0, code);
-        string help = Flat(output);
-        Assert.Contains("Backward pass over .npy files: grad_in = f'(in)·grad_out, streamed, any size.", help, StringComparison.Ordinal);
-        Assert.Contains("rectifier grad <function> <in.npy> <grad_out.npy> <grad_in.npy> [options]", help, StringComparison.Ordinal);
-        Assert.Contains("<function> any function 'apply' takes", help, StringComparison.Ordinal);
-        Assert.Contains("<in.npy> the forward input x", help, StringComparison.Ordinal);
-        Assert.Contains("<grad_out.npy> dL/dy, same shape and dtype as x", help, StringComparison.Ordinal);
-        Assert.Contains("<grad_in.npy> where to write dL/dx", help, StringComparison.Ordinal);
-        Assert.Contains("--grad-weight-file <grad-weight-file> prelu grad: also write dL/dw to this .npy", help, StringComparison.Ordinal);
-        foreach (string line in SharedOptionHelp)
-        {
-            Assert.Contains(line, help, StringComparison.Ordinal);
-        }
-    }
+        => AssertHelp("grad",
+            "Backward pass over .npy files: grad_in = f'(in)·grad_out, streamed, any size.",
+            "rectifier grad <function> <in.npy> <grad_out.npy> <grad_in.npy> [options]",
+            "<function> any function 'apply' takes",
+            "<in.npy> the forward input x",
+            "<grad_out.npy> dL/dy, same shape and dtype as x",
+            "<grad_in.npy> where to write dL/dx",
+            "--grad-weight-file <grad-weight-file> prelu grad: also write dL/dw to this .npy");
 
     [Fact]
     public void The_report_of_a_written_file_names_the_function_the_direction_the_dtype_the_shape_and_the_order()
