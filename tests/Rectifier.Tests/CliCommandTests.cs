@@ -252,17 +252,10 @@ public sealed class CliCommandTests : IDisposable
         AssertSame(y, Load<float>(P("py.npy")), "prelu");
         AssertSame(d, Load<float>(P("pd.npy")), "prelu dx");
         float[] got = Load<float>(P("pdw.npy"));
+        double[] dwReference = CliOutputTests.PreluWeightGradient(x, g, outer, channels, inner);
         for (int c = 0; c < channels; c++)
         {
-            double reference = 0;
-            for (int o = 0; o < outer; o++)
-            {
-                for (int i = 0; i < inner; i++)
-                {
-                    long k = ((long)o * channels + c) * inner + i;
-                    reference += x[k] > 0 ? 0 : (double)x[k] * g[k];
-                }
-            }
+            double reference = dwReference[c];
             Assert.True(Math.Abs(got[c] - reference) <= 1e-5 * Math.Abs(reference) + 1e-3, $"dw[{c}] = {got[c]}, reference {reference}");
         }
     }
@@ -407,6 +400,10 @@ public sealed class CliCommandTests : IDisposable
         { ["apply", "leaky_relu", "{x}", "{out}", "--negative-slope", "0,2"], 2, "--negative-slope takes a number like 0.2 or -1.5e-3, not '0,2' (write decimals with '.', e.g. 0.2)" },
         { ["apply", "leaky_relu", "{x}", "{out}", "--negative-slope", "abc"], 2, "--negative-slope takes a number like 0.2 or -1.5e-3, not 'abc'" },
         { ["apply", "leaky_relu", "{x}", "{out}", "--negative-slope", "1.000,5"], 2, "not '1.000,5'" },
+        { ["apply", "leaky_relu", "{x}", "{out}", "--negative-slope", "1,000.5"], 2, "not '1,000.5' (see 'rectifier apply --help')" },
+        { ["apply", "leaky_relu", "{x}", "{out}", "--negative-slope", "0. 2"], 2, "not '0. 2' (see 'rectifier apply --help')" },
+        { ["apply", "leaky_relu", "{x}", "{out}", "--negative-slope", " "], 2, "not ' ' (see 'rectifier apply --help')" },
+        { ["apply", "leaky_relu", "{x}", "{out}", "--negative-slope", "0,25"], 2, "not '0,25' (write decimals with '.', e.g. 0.25)" },
         { ["apply", "prelu", "{x}", "{out}", "--weight-file", "{w3}", "--channel-axis", "one"], 2, "--channel-axis takes a whole number like 1 or -1, not 'one'" },
         { ["apply", "relu", "{dir}", "{out}"], 1, "sub: is a folder, not a .npy file" },
         { ["apply", "relu", "{x}", "{dir}"], 1, "sub: is a folder; give the output a file name" },

@@ -5,7 +5,8 @@ using Rectifier.IO;
 namespace Rectifier.Tests;
 
 /// <summary>What the command prints: its help (every argument, option and default, written out here as a user reads
-/// them), the line that reports a written file, the prelu weight gradient and the suggestion for a misspelt function.</summary>
+/// them), the line that reports a written file, the prelu weight gradient and the suggestion for a misspelt function (the nearest names written here were
+/// checked with an edit distance computed apart from the command).</summary>
 public sealed partial class CliOutputTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("rectifier-out-").FullName;
@@ -96,8 +97,9 @@ public sealed partial class CliOutputTests : IDisposable
         Assert.Equal($"wrote {P("f.npy")}: relu, <f4 (3, 4) (Fortran order)", output.TrimEnd('\n'));
     }
 
-    /// <summary>dW[c] = Σ over x ≤ 0 of x·g along channel c (axis 1), in double, here.</summary>
-    private static double[] PreluWeightGradient(float[] x, float[] g, int outer, int channels, int inner)
+    /// <summary>The test's own prelu weight gradient of [outer, channels, inner] data: dW[c] = Σ over x ≤ 0 of x·g
+    /// along channel c, in double.</summary>
+    internal static double[] PreluWeightGradient(float[] x, float[] g, int outer, int channels, int inner)
     {
         double[] dw = new double[channels];
         for (int o = 0; o < outer; o++)
@@ -106,7 +108,7 @@ public sealed partial class CliOutputTests : IDisposable
             {
                 for (int i = 0; i < inner; i++)
                 {
-                    int at = (o * channels + c) * inner + i;
+                    long at = ((long)o * channels + c) * inner + i;
                     dw[c] += x[at] > 0 ? 0 : (double)x[at] * g[at];
                 }
             }
@@ -127,6 +129,7 @@ public sealed partial class CliOutputTests : IDisposable
     public void Prelu_grad_prints_the_first_eight_weight_gradients_and_marks_the_rest(int channels)
     {
         const int outer = 2, inner = 5;
+        // Moderate values (seeded), so that the printed line stays within the console's width.
         var rng = new Random(4242 + channels);
         float[] x = [.. Enumerable.Range(0, outer * channels * inner).Select(_ => (float)(rng.NextDouble() * 4 - 2))];
         float[] g = [.. Enumerable.Range(0, x.Length).Select(_ => (float)(rng.NextDouble() * 2 - 1))];
@@ -137,7 +140,7 @@ public sealed partial class CliOutputTests : IDisposable
         var (code, output, error) = CliTests.Run("grad", "prelu", P("x.npy"), P("g.npy"), P("dx.npy"), "--weight-file", P("w.npy"));
         Assert.Equal((0, ""), (code, error));
         string[] lines = output.TrimEnd('\n').Split('\n');
-        Assert.Equal(2, lines.Length);
+        Assert.True(lines.Length == 2, output);
         Assert.Equal($"wrote {P("dx.npy")}: the gradient of prelu, <f4 ({outer}, {channels}, {inner})", lines[0]);
         double[] shown = Printed(lines[1]);
         double[] expected = PreluWeightGradient(x, g, outer, channels, inner);
@@ -163,19 +166,5 @@ public sealed partial class CliOutputTests : IDisposable
         var (code, _, error) = CliTests.Run("apply", typed, P("x.npy"), P("y.npy"));
         Assert.Equal(2, code);
         Assert.Equal($"rectifier: unknown function '{typed}'; did you mean '{nearest}'? ('rectifier list' shows them all)", error.TrimEnd('\n'));
-    }
-
-    [Theory]
-    [InlineData("0. 2", "")]
-    [InlineData("1,000.5", "")]
-    [InlineData("0,25", " (write decimals with '.', e.g. 0.25)")]
-    [InlineData(" ", "")]
-    public void A_number_with_a_space_or_a_group_separator_inside_is_refused_and_only_a_comma_decimal_gets_the_hint(string text, string hint)
-    {
-        Npy.WriteAll<float>(P("x.npy"), [1f, -2f], [2]);
-        var (code, _, error) = CliTests.Run("apply", "leaky_relu", P("x.npy"), P("y.npy"), "--negative-slope", text);
-        Assert.Equal(2, code);
-        Assert.StartsWith($"rectifier: --negative-slope takes a number like 0.2 or -1.5e-3, not '{text}'{hint}", error, StringComparison.Ordinal);
-        Assert.False(File.Exists(P("y.npy")));
     }
 }
