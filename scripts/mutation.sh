@@ -4,8 +4,11 @@
 # hours on two cores (docs/TESTING.md has the last run's scores and what was done about each survivor).
 #
 #   bash scripts/mutation.sh [library|operators|math|kernels|activation|piecewise|smooth|cli|PATTERN...]   # default: library and cli
+#   bash scripts/mutation.sh kernels-elementwise kernels-reductions kernels-counts kernels-mask kernels-softmax kernels-tensor
 #   MUTATION_TESTS='FullyQualifiedName~CatalogueTests' bash scripts/mutation.sh activation         # only those tests per mutant
 #   MUTATION_TIMEOUT=5000 bash scripts/mutation.sh smooth                                          # additional timeout, ms
+#   DOTNET_EnableAVX512=0 bash scripts/mutation.sh kernels-mask   # the 256-bit bodies; reports in artifacts/mutation/kernels-mask-avx2/
+#   python3 scripts/mutation_survivors.py artifacts/mutation/kernels-mask/reports/mutation-report.json   # scores and survivors
 #
 # Each target runs in a clean copy of the working tree (so the build outputs here are not touched) and leaves its
 # reports under artifacts/mutation/<target>/ (mutation-report.html, mutation-report.json, and the log).
@@ -21,6 +24,9 @@ run() {
   shift 2
   local work out
   work=$(mktemp -d)
+  # a run on a narrower vector leg keeps its own reports beside the default leg's
+  [ "${DOTNET_EnableAVX512:-1}" = 0 ] && name+=-avx2
+  [ "${DOTNET_EnableAVX2:-1}" = 0 ] && name+=-sse
   out="$root/artifacts/mutation/$name"
   rm -rf "$out" && mkdir -p "$out"
   git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -xf - -C "$work"
@@ -77,6 +83,14 @@ for t in "${targets[@]}"; do
     activation) run activation Rectifier.csproj "**/Activation.cs" "**/ActivationInfo.cs" "**/ActivationCatalog.cs" ;;
     piecewise) run piecewise Rectifier.csproj "**/Operators/Relu.cs" "**/Operators/LeakyRelu.cs" "**/Operators/Hardtanh.cs" \
                  "**/Operators/Threshold.cs" "**/Operators/Shrink.cs" "**/Operators/Piecewise.cs" ;;
+    # Kernels/ in parts, so that each part's report comes back in an hour or less on two cores
+    kernels-elementwise) run "$t" Rectifier.csproj "**/Kernels/ElementwiseDriver.cs" "**/Kernels/Elementwise.cs" \
+                 "**/Kernels/ElementKernels.cs" "**/Kernels/ParallelRunner.cs" "**/Kernels/TensorStage.cs" ;;
+    kernels-reductions) run "$t" Rectifier.csproj "**/Kernels/OrderedSum.cs" "**/Kernels/Channel*.cs" ;;
+    kernels-counts) run "$t" Rectifier.csproj "**/Kernels/CountKernels.cs" ;;
+    kernels-mask) run "$t" Rectifier.csproj "**/Kernels/MaskKernels.cs" ;;
+    kernels-softmax) run "$t" Rectifier.csproj "**/Kernels/SoftmaxKernels.cs" ;;
+    kernels-tensor) run "$t" Rectifier.csproj "**/Kernels/TensorWalk.cs" ;;
     cli) run cli Rectifier.Cli.csproj "**/CliOptions.cs" "**/Functions.cs" "**/ApplyCommand.cs" ;;
     *) run "$(basename "$t" .cs | tr -c 'A-Za-z0-9\n' '-')" Rectifier.csproj "$t" ;;
   esac

@@ -61,7 +61,8 @@ internal static class ParallelRunner
     }
 }
 
-/// <summary>One fork-join call: part 0 runs on the caller, parts 1.. on pool workers.</summary>
+/// <summary>One fork-join call: part 0 runs on the caller, parts 1.. on pool workers. The first failure of any part
+/// is thrown to the caller (as an <see cref="AggregateException"/>) once every part has ended.</summary>
 internal abstract class PoolJob(int parts)
 {
     internal int Pending;
@@ -118,11 +119,19 @@ internal static class WorkerPool
             {
                 workers[w].Post(job, w + 1);
             }
-            for (int p = helpers + 1; p < job.Parts; p++)
+            try
             {
-                job.RunPart(p);
+                for (int p = helpers + 1; p < job.Parts; p++)
+                {
+                    job.RunPart(p);
+                }
+                job.RunPart(0);
             }
-            job.RunPart(0);
+            catch (Exception e)
+            {
+                // wait for the workers all the same: their parts may still be using the caller's (pinned) memory
+                Interlocked.CompareExchange(ref job.Failure, e, null);
+            }
             var spinner = new SpinWait();
             while (Volatile.Read(ref job.Pending) != 0)
             {
@@ -176,7 +185,7 @@ internal static class WorkerPool
                 }
                 catch (Exception e)
                 {
-                    job.Failure = e;
+                    Interlocked.CompareExchange(ref job.Failure, e, null);
                 }
                 Interlocked.Increment(ref job.RunByWorkers);
                 Interlocked.Decrement(ref job.Pending);
