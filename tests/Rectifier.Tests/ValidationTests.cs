@@ -20,11 +20,21 @@ public sealed class ValidationTests
         var buffer = new float[100];
         var e = Assert.Throws<ArgumentException>(() => Activations.Relu<float>(buffer.AsSpan(0, 50), buffer.AsSpan(1, 50)));
         Assert.Equal("destination", e.ParamName);
+        Assert.StartsWith("'destination' partially overlaps 'x': use the same span (in-place) or separate memory.", e.Message, StringComparison.Ordinal);
         Assert.Null(Record.Exception(() => Activations.Relu<float>(buffer.AsSpan(0, 50), buffer.AsSpan(0, 50))));
         var g = new double[100];
         e = Assert.Throws<ArgumentException>(() => Activations.ReluBackward<double>(new double[50], g.AsSpan(0, 50), g.AsSpan(10, 50)));
         Assert.Equal("gradInput", e.ParamName);
         Assert.Contains("gradOutput", e.Message, StringComparison.Ordinal);
+        // x, not only gradOutput, must not partially overlap gradInput, in every element type
+        var xs = new float[100];
+        e = Assert.Throws<ArgumentException>(() => Activations.ReluBackward<float>(xs.AsSpan(0, 50), new float[50], xs.AsSpan(3, 50)));
+        Assert.Equal("gradInput", e.ParamName);
+        Assert.StartsWith("'gradInput' partially overlaps 'x'", e.Message, StringComparison.Ordinal);
+        var hs = new Half[100];
+        e = Assert.Throws<ArgumentException>(() => Activations.GeluBackward<Half>(hs.AsSpan(5, 50), new Half[50], hs.AsSpan(0, 50)));
+        Assert.Equal("gradInput", e.ParamName);
+        Assert.StartsWith("'gradInput' partially overlaps 'x'", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

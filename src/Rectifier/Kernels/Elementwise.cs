@@ -46,7 +46,7 @@ internal static unsafe class Elementwise
             }
             else if (typeof(T) == typeof(Half))
             {
-                ExecuteHalf((Half*)pd, x.Length, 2, new UnaryKernel<float, TF>(null, f), (Half*)px, null, null);
+                ExecuteHalf((Half*)pd, x.Length, 2, new UnaryKernel<float, TF>(null, f), (Half*)px, null);
             }
             else
             {
@@ -94,51 +94,7 @@ internal static unsafe class Elementwise
             }
             else if (typeof(T) == typeof(Half))
             {
-                ExecuteHalf((Half*)pd, x.Length, 3, new BinaryKernel<float, TF>(null, null, f), (Half*)px, (Half*)py, null);
-            }
-            else
-            {
-                ThrowHelper.NotSupportedType<T>();
-            }
-        }
-    }
-
-    public static void Ternary<T, TF, TD>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> z, Span<T> destination, TF f, TD d,
-        string xName, string yName, string zName, string destinationName)
-        where T : unmanaged where TF : struct, ITernaryOperator<float> where TD : struct, ITernaryOperator<double>
-    {
-        if (y.Length != x.Length)
-        {
-            ThrowHelper.LengthMismatch(yName, x.Length, y.Length);
-        }
-        if (z.Length != x.Length)
-        {
-            ThrowHelper.LengthMismatch(zName, x.Length, z.Length);
-        }
-        CheckDestination(x, destination, xName, destinationName);
-        CheckDestination(y, destination, yName, destinationName);
-        CheckDestination(z, destination, zName, destinationName);
-        if (x.IsEmpty)
-        {
-            return;
-        }
-        fixed (T* px = x)
-        fixed (T* py = y)
-        fixed (T* pz = z)
-        fixed (T* pd = destination)
-        {
-            bool inPlace = px == pd || py == pd || pz == pd;
-            if (typeof(T) == typeof(float))
-            {
-                Execute((float*)pd, x.Length, 4, inPlace, new TernaryKernel<float, TF>((float*)px, (float*)py, (float*)pz, f));
-            }
-            else if (typeof(T) == typeof(double))
-            {
-                Execute((double*)pd, x.Length, 4, inPlace, new TernaryKernel<double, TD>((double*)px, (double*)py, (double*)pz, d));
-            }
-            else if (typeof(T) == typeof(Half))
-            {
-                ExecuteHalf((Half*)pd, x.Length, 4, new TernaryKernel<float, TF>(null, null, null, f), (Half*)px, (Half*)py, (Half*)pz);
+                ExecuteHalf((Half*)pd, x.Length, 3, new BinaryKernel<float, TF>(null, null, f), (Half*)px, (Half*)py);
             }
             else
             {
@@ -167,9 +123,9 @@ internal static unsafe class Elementwise
         ParallelRunner.For(n, streams * sizeof(T), new KernelBody<T, TK>(kernel, dst, nonTemporal));
     }
 
-    private static void ExecuteHalf<TK>(Half* dst, nint n, int streams, TK kernel, Half* a, Half* b, Half* c)
+    private static void ExecuteHalf<TK>(Half* dst, nint n, int streams, TK kernel, Half* a, Half* b)
         where TK : struct, IElementKernel<float, TK>
-        => ParallelRunner.For(n, streams * sizeof(Half), new HalfBody<TK>(kernel, a, b, c, dst));
+        => ParallelRunner.For(n, streams * sizeof(Half), new HalfBody<TK>(kernel, a, b, dst));
 
     private readonly struct KernelBody<T, TK>(TK kernel, T* dst, bool nonTemporal) : IRangeBody
         where T : unmanaged where TK : struct, IElementKernel<T, TK>
@@ -178,22 +134,21 @@ internal static unsafe class Elementwise
     }
 
     /// <summary>Half: widen a chunk of each input to float, run the float kernel, round once on the way out.</summary>
-    private readonly struct HalfBody<TK>(TK kernel, Half* a, Half* b, Half* c, Half* dst) : IRangeBody
+    private readonly struct HalfBody<TK>(TK kernel, Half* a, Half* b, Half* dst) : IRangeBody
         where TK : struct, IElementKernel<float, TK>
     {
         private const int Chunk = 1024;
 
         public void Run(nint start, nint end)
         {
-            float* buffer = stackalloc float[4 * Chunk];
-            float* fa = buffer, fb = buffer + Chunk, fc = buffer + 2 * Chunk, fy = buffer + 3 * Chunk;
-            TK k = kernel.WithInputs(fa, fb, fc);
+            float* buffer = stackalloc float[3 * Chunk];
+            float* fa = buffer, fb = buffer + Chunk, fy = buffer + 2 * Chunk;
+            TK k = kernel.WithInputs(fa, fb, null);
             for (nint s = start; s < end; s += Chunk)
             {
                 int len = (int)Math.Min(Chunk, end - s);
                 Widen(a, s, fa, len);
                 Widen(b, s, fb, len);
-                Widen(c, s, fc, len);
                 ElementwiseDriver.Run(k, fy, 0, len, nonTemporal: false);
                 TensorPrimitives.ConvertToHalf(new ReadOnlySpan<float>(fy, len), new Span<Half>(dst + s, len));
             }
