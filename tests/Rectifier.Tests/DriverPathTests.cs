@@ -33,6 +33,10 @@ public sealed class DriverPathTests
         }
     }
 
+    /// <summary>Every length up to a few unrolled 512-bit blocks of double (where the loops' starts, ends and tails
+    /// meet), then lengths around the partitioner's 256-element granule and a few parts long.</summary>
+    private static readonly int[] Lengths = [.. Enumerable.Range(0, 80), 127, 128, 129, 255, 256, 257, 511, 513, 1000, 4099];
+
     private static void WithLowThresholds(Action sweep)
     {
         using var low = new LowThresholds();
@@ -56,7 +60,7 @@ public sealed class DriverPathTests
 
     private static void Sweep<T>(Case<T> c, string name) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        Harness.SweepLengthsAndOffsets(c.Forward, c.Backward, c.RefForward, c.RefBackward, name, seed: 53);
+        Harness.SweepLengthsAndOffsets(c.Forward, c.Backward, c.RefForward, c.RefBackward, name, seed: 53, Lengths);
         Harness.SweepOffsets(c.Forward, c.RefForward, name, seed: 59);
         Harness.InPlaceEqualsOutOfPlace(c.Forward, c.Backward, name, seed: 61);
     }
@@ -93,7 +97,7 @@ public sealed class DriverPathTests
             c.Backward<T>([x], [g], d);
             return d[0];
         };
-        Harness.SweepLengthsAndOffsets<T>(c.Forward, c.Backward, one, oneGrad, c.Name, seed: 67);
+        Harness.SweepLengthsAndOffsets<T>(c.Forward, c.Backward, one, oneGrad, c.Name, seed: 67, Lengths);
         Harness.InPlaceEqualsOutOfPlace<T>(c.Forward, c.Backward, c.Name, seed: 71);
     }
 

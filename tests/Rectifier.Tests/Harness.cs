@@ -45,11 +45,12 @@ public static class Harness
 
     /// <summary>Forward and backward against the references at every length, at a start offset that cycles 0..15,
     /// with sentinels before and after the destination that must survive.</summary>
-    public static void SweepLengthsAndOffsets<T>(Forward<T> forward, Backward<T> backward, Func<T, T> refForward, Func<T, T, T> refBackward, string name, int seed)
+    public static void SweepLengthsAndOffsets<T>(Forward<T> forward, Backward<T> backward, Func<T, T> refForward, Func<T, T, T> refBackward, string name, int seed,
+        int[]? lengths = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T sentinel = T.CreateTruncating(12345.0);
-        foreach (int n in Lengths)
+        foreach (int n in lengths ?? Lengths)
         {
             int offset = n % 16;
             T[] xs = Numbers.Random<T>(n + 32, seed + n);
