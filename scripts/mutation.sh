@@ -8,6 +8,7 @@
 #   MUTATION_TESTS='FullyQualifiedName~CatalogueTests' bash scripts/mutation.sh activation         # only those tests per mutant
 #   MUTATION_TIMEOUT=5000 bash scripts/mutation.sh smooth                                          # additional timeout, ms
 #   DOTNET_EnableAVX512=0 bash scripts/mutation.sh kernels-mask   # the 256-bit bodies; reports in artifacts/mutation/kernels-mask-avx2/
+#   bash scripts/mutation.sh 'rerun=**/Kernels/ParallelRunner.cs{1200..2400},**/Kernels/Elementwise.cs'   # named run; {from..to}: characters
 #   python3 scripts/mutation_survivors.py artifacts/mutation/kernels-mask/reports/mutation-report.json   # scores and survivors
 #
 # Each target runs in a clean copy of the working tree (so the build outputs here are not touched) and leaves its
@@ -41,6 +42,7 @@ src = next(p.parent for p in work.glob("src/*/" + project))
 def regex(glob):  # Stryker's globs: **/ any folders (or none), * within a name
     return re.compile("".join("(?:.*/)?" if part == "**/" else "[^/]*" if part == "*" else re.escape(part)
                               for part in re.split(r"(\*\*/|\*)", glob)) + "$")
+patterns = [re.sub(r"\{[0-9.]*\}$", "", p) for p in patterns]   # a text span {start..end} narrows mutants, not files
 targets = [regex(p if p.startswith("**/") else "**/" + p) for p in patterns]
 for f in src.rglob("*.cs"):
     rel = f.relative_to(src).as_posix()
@@ -85,13 +87,14 @@ for t in "${targets[@]}"; do
                  "**/Operators/Threshold.cs" "**/Operators/Shrink.cs" "**/Operators/Piecewise.cs" ;;
     # Kernels/ in parts, so that each part's report comes back in an hour or less on two cores
     kernels-elementwise) run "$t" Rectifier.csproj "**/Kernels/ElementwiseDriver.cs" "**/Kernels/Elementwise.cs" \
-                 "**/Kernels/ElementKernels.cs" "**/Kernels/ParallelRunner.cs" "**/Kernels/TensorStage.cs" ;;
+                 "**/Kernels/ElementKernels.cs" "**/Kernels/ParallelRunner.cs" ;;
     kernels-reductions) run "$t" Rectifier.csproj "**/Kernels/OrderedSum.cs" "**/Kernels/Channel*.cs" ;;
     kernels-counts) run "$t" Rectifier.csproj "**/Kernels/CountKernels.cs" ;;
     kernels-mask) run "$t" Rectifier.csproj "**/Kernels/MaskKernels.cs" ;;
     kernels-softmax) run "$t" Rectifier.csproj "**/Kernels/SoftmaxKernels.cs" ;;
-    kernels-tensor) run "$t" Rectifier.csproj "**/Kernels/TensorWalk.cs" ;;
+    kernels-tensor) run "$t" Rectifier.csproj "**/Kernels/TensorWalk.cs" "**/Kernels/TensorStage.cs" ;;
     cli) run cli Rectifier.Cli.csproj "**/CliOptions.cs" "**/Functions.cs" "**/ApplyCommand.cs" ;;
+    *=*) IFS=, read -r -a globs <<< "${t#*=}"; run "${t%%=*}" Rectifier.csproj "${globs[@]}" ;;   # NAME=GLOB[{from..to}],GLOB...
     *) run "$(basename "$t" .cs | tr -c 'A-Za-z0-9\n' '-')" Rectifier.csproj "$t" ;;
   esac
 done
