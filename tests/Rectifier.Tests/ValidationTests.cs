@@ -82,7 +82,22 @@ public sealed class ValidationTests
 
     [Fact]
     public void Types_other_than_Half_float_and_double_are_refused()
-        => Assert.Throws<NotSupportedException>(() => Activations.Relu<System.Runtime.InteropServices.NFloat>(new System.Runtime.InteropServices.NFloat[4], new System.Runtime.InteropServices.NFloat[4]));
+    {
+        var a = new System.Runtime.InteropServices.NFloat[4];
+        var b = new System.Runtime.InteropServices.NFloat[4];
+        var c = new System.Runtime.InteropServices.NFloat[4];
+        foreach (Action call in new Action[]
+        {
+            () => Activations.Relu<System.Runtime.InteropServices.NFloat>(a, b),
+            () => Activations.ReluBackward<System.Runtime.InteropServices.NFloat>(a, b, c),
+            () => Activations.Gelu<System.Runtime.InteropServices.NFloat>(a, b),
+            () => Activations.SiluBackward<System.Runtime.InteropServices.NFloat>(a, b, c),
+        })
+        {
+            var e = Assert.Throws<NotSupportedException>(call);
+            Assert.Equal("Rectifier computes in Half, float and double; NFloat is not supported.", e.Message);
+        }
+    }
 
     [Fact]
     public void Parallelism_settings_are_validated_and_scoped()
