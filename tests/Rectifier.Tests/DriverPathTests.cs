@@ -11,28 +11,6 @@ namespace Rectifier.Tests;
 [Collection(nameof(SerialPool))]
 public sealed class DriverPathTests
 {
-    /// <summary>Lowers the thresholds for the length of a test and restores them after.</summary>
-    private sealed class LowThresholds : IDisposable
-    {
-        private readonly long _nonTemporal = Elementwise.NonTemporalThresholdBytes;
-        private readonly long _parallel = ParallelRunner.ThresholdBytes;
-        private readonly long _part = ParallelRunner.MinBytesPerPart;
-
-        public LowThresholds()
-        {
-            Elementwise.NonTemporalThresholdBytes = 0;
-            ParallelRunner.ThresholdBytes = 0;
-            ParallelRunner.MinBytesPerPart = 1;
-        }
-
-        public void Dispose()
-        {
-            Elementwise.NonTemporalThresholdBytes = _nonTemporal;
-            ParallelRunner.ThresholdBytes = _parallel;
-            ParallelRunner.MinBytesPerPart = _part;
-        }
-    }
-
     /// <summary>Every length up to a few unrolled 512-bit blocks of double (where the loops' starts, ends and tails
     /// meet), then lengths around the partitioner's 256-element granule and a few parts long.</summary>
     private static readonly int[] Lengths = [.. Enumerable.Range(0, 80), 127, 128, 129, 255, 256, 257, 511, 513, 1000, 4099];
@@ -121,5 +99,29 @@ public sealed class DriverPathTests
             new FusedFloatTests().Fused_forward_and_backward_equal_the_separate_calls(kind);
             new FusedDoubleTests().Fused_forward_and_backward_equal_the_separate_calls(kind);
         });
+    }
+}
+
+/// <summary>Lowers the non-temporal and parallel thresholds to nothing for the length of a test (every call of two
+/// or more elements is split over all cores and streams where aligned) and restores them after. For tests of the
+/// <see cref="SerialPool"/> collection only: the thresholds are process-wide.</summary>
+internal sealed class LowThresholds : IDisposable
+{
+    private readonly long _nonTemporal = Elementwise.NonTemporalThresholdBytes;
+    private readonly long _parallel = ParallelRunner.ThresholdBytes;
+    private readonly long _part = ParallelRunner.MinBytesPerPart;
+
+    public LowThresholds()
+    {
+        Elementwise.NonTemporalThresholdBytes = 0;
+        ParallelRunner.ThresholdBytes = 0;
+        ParallelRunner.MinBytesPerPart = 1;
+    }
+
+    public void Dispose()
+    {
+        Elementwise.NonTemporalThresholdBytes = _nonTemporal;
+        ParallelRunner.ThresholdBytes = _parallel;
+        ParallelRunner.MinBytesPerPart = _part;
     }
 }

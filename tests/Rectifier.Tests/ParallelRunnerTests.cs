@@ -51,29 +51,19 @@ public sealed class ParallelRunnerTests
     [InlineData(100_003)]
     public void Parts_tile_the_range_on_whole_granules_across_the_threads(int n)
     {
-        long threshold = ParallelRunner.ThresholdBytes, part = ParallelRunner.MinBytesPerPart;
-        try
+        using var low = new LowThresholds();
+        int degree = Math.Max(2, Environment.ProcessorCount);
+        List<(nint Start, nint End, int Thread)> parts = Harness.OnAllThreads(() => Record(n, 8, degree));
+        AssertTiles(parts, n, ParallelRunner.Granule, $"n={n}");
+        // equal parts rounded up to whole granules, as many as the cores allow (the last one may be shorter)
+        nint step = Step(n, degree, ParallelRunner.Granule);
+        Assert.Equal((int)((n + step - 1) / step), parts.Count);
+        if (n > ParallelRunner.Granule)
         {
-            ParallelRunner.ThresholdBytes = 0;
-            ParallelRunner.MinBytesPerPart = 1;
-            int degree = Math.Max(2, Environment.ProcessorCount);
-            List<(nint Start, nint End, int Thread)> parts = Harness.OnAllThreads(() => Record(n, 8, degree));
-            AssertTiles(parts, n, ParallelRunner.Granule, $"n={n}");
-            // equal parts rounded up to whole granules, as many as the cores allow (the last one may be shorter)
-            nint step = Step(n, degree, ParallelRunner.Granule);
-            Assert.Equal((int)((n + step - 1) / step), parts.Count);
-            if (n > ParallelRunner.Granule)
-            {
-                Assert.True(parts.Select(p => p.Thread).Distinct().Count() > 1, $"n={n}: every part ran on one thread");
-            }
-            // a granule of 1 (the mask and count kernels' own granules are the same arithmetic)
-            AssertTiles(Record(n, 8, degree, granule: 1), n, 1, $"n={n}, granule 1");
+            Assert.True(parts.Select(p => p.Thread).Distinct().Count() > 1, $"n={n}: every part ran on one thread");
         }
-        finally
-        {
-            ParallelRunner.ThresholdBytes = threshold;
-            ParallelRunner.MinBytesPerPart = part;
-        }
+        // a granule of 1 (the mask and count kernels' own granules are the same arithmetic)
+        AssertTiles(Record(n, 8, degree, granule: 1), n, 1, $"n={n}, granule 1");
     }
 
     [Fact]
@@ -126,63 +116,43 @@ public sealed class ParallelRunnerTests
     [InlineData(false)]
     public void A_failure_in_any_part_reaches_the_caller_after_every_part_has_ended_and_the_pool_stays_usable(bool onWorker)
     {
-        long threshold = ParallelRunner.ThresholdBytes, part = ParallelRunner.MinBytesPerPart;
-        try
+        using var low = new LowThresholds();
+        const int n = 4096;
+        int degree = Math.Max(2, Environment.ProcessorCount);
+        nint step = Step(n, degree, ParallelRunner.Granule);
+        // part 0 runs on the caller, the last part on a worker (the pool is free: this collection runs alone)
+        nint failAt = onWorker ? n - 1 : 0;
+        var others = new Flag();
+        AggregateException e;
+        using (Parallelism.Scope(degree))
         {
-            ParallelRunner.ThresholdBytes = 0;
-            ParallelRunner.MinBytesPerPart = 1;
-            const int n = 4096;
-            int degree = Math.Max(2, Environment.ProcessorCount);
-            nint step = Step(n, degree, ParallelRunner.Granule);
-            // part 0 runs on the caller, the last part on a worker (the pool is free: this collection runs alone)
-            nint failAt = onWorker ? n - 1 : 0;
-            var others = new Flag();
-            AggregateException e;
-            using (Parallelism.Scope(degree))
-            {
-                e = Assert.Throws<AggregateException>(() => ParallelRunner.For(n, 8, new Failing(failAt, others)));
-            }
-            Assert.IsType<InvalidOperationException>(e.InnerException);
-            Assert.Equal($"part at {(onWorker ? (n - 1) / step * step : 0)}", e.InnerException!.Message);
-            Assert.True(others.Set, "the call returned before its other parts had ended");
-            // the pool is free again: a call after the failure runs on more than one thread and tiles its range
-            AssertTiles(Harness.OnAllThreads(() => Record(n, 8, degree)), n, ParallelRunner.Granule, "after a failure");
+            e = Assert.Throws<AggregateException>(() => ParallelRunner.For(n, 8, new Failing(failAt, others)));
         }
-        finally
-        {
-            ParallelRunner.ThresholdBytes = threshold;
-            ParallelRunner.MinBytesPerPart = part;
-        }
+        Assert.IsType<InvalidOperationException>(e.InnerException);
+        Assert.Equal($"part at {(onWorker ? (n - 1) / step * step : 0)}", e.InnerException!.Message);
+        Assert.True(others.Set, "the call returned before its other parts had ended");
+        // the pool is free again: a call after the failure runs on more than one thread and tiles its range
+        AssertTiles(Harness.OnAllThreads(() => Record(n, 8, degree)), n, ParallelRunner.Granule, "after a failure");
     }
 
     [Fact]
     public void A_call_made_while_the_pool_is_busy_runs_every_part_on_its_own_thread()
     {
-        long threshold = ParallelRunner.ThresholdBytes, part = ParallelRunner.MinBytesPerPart;
-        try
+        using var low = new LowThresholds();
+        int degree = Math.Max(2, Environment.ProcessorCount);
+        var inner = new ConcurrentQueue<List<(nint Start, nint End, int Thread)>>();
+        var outer = new ConcurrentQueue<(nint, nint, int)>();
+        // each part of the outer call makes an inner call while the outer one holds the pool
+        Harness.OnAllThreads(() =>
         {
-            ParallelRunner.ThresholdBytes = 0;
-            ParallelRunner.MinBytesPerPart = 1;
-            int degree = Math.Max(2, Environment.ProcessorCount);
-            var inner = new ConcurrentQueue<List<(nint Start, nint End, int Thread)>>();
-            var outer = new ConcurrentQueue<(nint, nint, int)>();
-            // each part of the outer call makes an inner call while the outer one holds the pool
-            Harness.OnAllThreads(() =>
-            {
-                ParallelRunner.For(4096, 8, new Nested(outer, inner, degree));
-                return 0;
-            });
-            Assert.NotEmpty(inner);
-            foreach (List<(nint Start, nint End, int Thread)> parts in inner)
-            {
-                AssertTiles(parts, 1000, ParallelRunner.Granule, "inner call");
-                Assert.Single(parts.Select(p => p.Thread).Distinct());
-            }
-        }
-        finally
+            ParallelRunner.For(4096, 8, new Nested(outer, inner, degree));
+            return 0;
+        });
+        Assert.NotEmpty(inner);
+        foreach (List<(nint Start, nint End, int Thread)> parts in inner)
         {
-            ParallelRunner.ThresholdBytes = threshold;
-            ParallelRunner.MinBytesPerPart = part;
+            AssertTiles(parts, 1000, ParallelRunner.Granule, "inner call");
+            Assert.Single(parts.Select(p => p.Thread).Distinct());
         }
     }
 
