@@ -86,6 +86,20 @@ public sealed class OrderedSumTests
             Check(DeterminismTests.Inexact<double>(n, 60 + n), DeterminismTests.Inexact<double>(n, 70 + n), n);
         }
 
+        // x = ±0 is on the x·g side: 0·∞ is NaN, in the chunks and in the tail, as in PyTorch's x > 0 ? 0 : x·g
+        foreach (int n in new[] { 16, 17, 33 })
+        {
+            foreach (int at in new[] { 3, n - 1 })
+            {
+                float[] x = DeterminismTests.Inexact<float>(n, 130 + n), g = DeterminismTests.Inexact<float>(n, 140 + n);
+                (x[at], g[at]) = (at % 2 == 0 ? 0f : -0f, float.PositiveInfinity);
+                Check(x, g, n);
+                Assert.True(double.IsNaN(Ordered([.. Wide(x).Select((v, i) => NonPositiveProduct(v, Wide(g)[i]))])), "the reference gives NaN here");
+                double[] xd = Wide(x), gd = Wide(g);
+                Check(xd, gd, n);
+            }
+        }
+
         static void Check<T>(T[] x, T[] g, int n) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
         {
             double[] xs = Wide(x), gs = Wide(g);
