@@ -5,9 +5,9 @@ timed-out mutant with its line, the mutator, the replacement and the source line
     python3 scripts/mutation_survivors.py artifacts/mutation/<target>/reports/mutation-report.json [more reports...]
     python3 scripts/mutation_survivors.py --kill-list other-report.json report.json    # see below
 
-With --kill-list, a mutant of the main reports also counts as killed when the other report (a run of the same
-source under another configuration, e.g. DOTNET_EnableAVX512=0, whose vector bodies differ) killed the mutant at
-the same place with the same replacement.
+With --kill-list (repeatable), a mutant of the main reports also counts as killed when the other report (a run of
+the same source under another configuration, e.g. DOTNET_EnableAVX512=0, whose vector bodies differ) killed the
+mutant at the same place with the same replacement.
 """
 import collections
 import json
@@ -31,7 +31,7 @@ def key(name, m):
 
 def main(args):
     killed_elsewhere = set()
-    if args[:1] == ["--kill-list"]:
+    while args[:1] == ["--kill-list"]:
         for name, _, m in mutants(args[1]):
             if m["status"] in ("Killed", "Timeout"):
                 killed_elsewhere.add(key(name, m))
