@@ -4,8 +4,9 @@ using Rectifier.Kernels;
 namespace Rectifier.Tests;
 
 /// <summary>The partitioner and the fork-join pool on their own: the parts of a call tile the range exactly once,
-/// start on whole granules and number as many as the thresholds and the thread count allow; a failure on a worker
-/// reaches the caller and leaves the pool usable; a call made while the pool is busy runs every part itself.
+/// start on whole granules and number as many as the thresholds and the thread count allow; a failure in any part,
+/// the caller's or a worker's, reaches the caller only after every other part has ended, and leaves the pool usable;
+/// a call made while the pool is busy runs every part itself.
 /// Run alone (the thresholds are process-wide, and "more than one thread" needs the pool to itself).</summary>
 [Collection(nameof(SerialPool))]
 public sealed class ParallelRunnerTests
