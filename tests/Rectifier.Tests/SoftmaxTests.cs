@@ -354,18 +354,18 @@ public sealed class SoftmaxTests
                 T[] dx = new T[n];
                 Backward<T>(form, y, g, [n], -1, dx);
                 double[] yd = [.. y.Select(Numbers.ToDouble)], gd = [.. g.Select(Numbers.ToDouble)];
+                double sumG = ExactSum(gd), dot = ExactDot(yd, gd);
                 for (int i = 0; i < n; i++)
                 {
                     double exact, bound;
                     if (form == "log_softmax")
                     {
-                        double sumG = ExactSum(gd), p = Math.Exp(yd[i]);
+                        double p = Math.Exp(yd[i]);
                         exact = gd[i] - p * sumG;
                         bound = 8 * eps * (Math.Abs(gd[i]) + p * Math.Abs(sumG) * (1 + Math.Abs(yd[i])));
                     }
                     else
                     {
-                        double dot = ExactDot(yd, gd);
                         exact = (form == "softmin" ? -1 : 1) * yd[i] * (gd[i] - dot);
                         bound = 8 * eps * Math.Abs(yd[i]) * (Math.Abs(gd[i]) + Math.Abs(dot));
                     }
