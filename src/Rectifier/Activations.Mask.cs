@@ -7,7 +7,8 @@ namespace Rectifier;
 public static partial class Activations
 {
     /// <summary>The number of <see cref="ulong"/> words of the 1-bit mask of <paramref name="length"/> elements:
-    /// ⌈length/64⌉. Element i is bit i % 64 of word i / 64; a set bit means the gradient passes unchanged.</summary>
+    /// ⌈length/64⌉. Element i is bit i % 64 of word i / 64; a set bit means the gradient passes unchanged. The forward writes
+    /// every one of these words whole: the bits past the last element are zero.</summary>
     /// <param name="length">The number of elements.</param>
     public static int MaskLength(int length)
     {

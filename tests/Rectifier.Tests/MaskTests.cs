@@ -113,10 +113,66 @@ public abstract class MaskTests<T> where T : unmanaged, IFloatingPointIeee754<T>
     public void Short_masks_and_bad_lengths_are_refused()
     {
         T[] x = new T[65], y = new T[65];
-        Assert.Equal("mask", Assert.Throws<ArgumentException>(() => Activations.Relu<T>(x, y, new ulong[1])).ParamName);
+        var e = Assert.Throws<ArgumentException>(() => Activations.Relu<T>(x, y, new ulong[1]));
+        Assert.Equal("mask", e.ParamName);
+        Assert.StartsWith("'mask' has 1 words but 65 elements need 2", e.Message, StringComparison.Ordinal);
         Assert.Equal("mask", Assert.Throws<ArgumentException>(() => Activations.ReluBackwardFromMask<T>(new ulong[1], x, y)).ParamName);
         Assert.Equal("gradInput", Assert.Throws<ArgumentException>(() => Activations.ReluBackwardFromMask<T>(new ulong[2], x, new T[64])).ParamName);
         Assert.Throws<ArgumentOutOfRangeException>(() => Activations.MaskLength(-1));
+    }
+
+    [Fact]
+    public void Short_or_partially_overlapping_outputs_are_refused_and_nothing_is_written()
+    {
+        T[] x = Numbers.Random<T>(65, 5), buffer = new T[80];
+        ulong[] mask = [.. Enumerable.Repeat(ulong.MaxValue, 2)];
+        var e = Assert.Throws<ArgumentException>(() => Activations.Relu<T>(x, new T[64], mask));
+        Assert.Equal("destination", e.ParamName);
+        Assert.Contains("too short", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<ArgumentException>(() => Activations.Relu<T>(buffer.AsSpan(0, 65), buffer.AsSpan(1, 65), mask));
+        Assert.Equal("destination", e.ParamName);
+        Assert.Contains("'x'", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<ArgumentException>(() => Activations.ReluBackwardFromMask<T>(mask, buffer.AsSpan(0, 65), buffer.AsSpan(2, 65)));
+        Assert.Equal("gradInput", e.ParamName);
+        Assert.Contains("'gradOutput'", e.Message, StringComparison.Ordinal);
+        Assert.All(mask, w => Assert.Equal(ulong.MaxValue, w));
+        Assert.All(buffer, v => Assert.True(v == T.Zero));
+    }
+
+    /// <summary>Short lengths (shorter than a vector, so the part before the destination's vector grid is all there
+    /// is) and lengths around a word, into destinations at every element offset, between sentinels: nothing is written
+    /// outside the destination, the mask's stale bits are overwritten, bits past the last element are zero, words past
+    /// it are untouched, and the backward from the mask equals the plain backward.</summary>
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Short_and_misaligned_calls_write_only_their_own_elements_and_bits(string name)
+    {
+        MaskCase c = Get(name);
+        T sentinel = T.CreateTruncating(12345);
+        foreach (int n in (int[])[.. Enumerable.Range(1, 20), 31, 33, 63, 64, 65, 100, 129])
+        {
+            T[] x = Numbers.Random<T>(n, 500 + n), g = Numbers.Random<T>(n, 600 + n, 0.05);
+            T[] y = new T[n], dx = new T[n];
+            c.Forward(x, y);
+            c.Backward(x, g, dx);
+            int words = Activations.MaskLength(n);
+            for (int offset = 0; offset < 16; offset++)
+            {
+                T[] yBuffer = [.. Enumerable.Repeat(sentinel, n + 32)], dxBuffer = [.. Enumerable.Repeat(sentinel, n + 32)];
+                ulong[] mask = [.. Enumerable.Repeat(ulong.MaxValue, words + 1)];
+                c.ForwardWithMask(x, yBuffer.AsSpan(offset + 1, n), mask);
+                Harness.AssertElements<T>(yBuffer.AsSpan(offset + 1, n), i => y[i], $"{name} forward with mask n={n} +{offset}");
+                Harness.AssertSentinels(yBuffer, offset + 1, n, sentinel, $"{name} forward with mask +{offset}");
+                Assert.Equal(ulong.MaxValue, mask[words]);
+                if (n % 64 != 0)
+                {
+                    Assert.True(mask[words - 1] >> (n % 64) == 0, $"{name} n={n} +{offset}: bits past the last element are {mask[words - 1] >> (n % 64):X}");
+                }
+                c.BackwardFromMask(mask, g, dxBuffer.AsSpan(offset + 1, n));
+                Harness.AssertElements<T>(dxBuffer.AsSpan(offset + 1, n), i => dx[i], $"{name} backward from mask n={n} +{offset}");
+                Harness.AssertSentinels(dxBuffer, offset + 1, n, sentinel, $"{name} backward from mask +{offset}");
+            }
+        }
     }
 }
 

@@ -92,6 +92,8 @@ public sealed class ValidationTests
             () => Activations.ReluBackward<System.Runtime.InteropServices.NFloat>(a, b, c),
             () => Activations.Gelu<System.Runtime.InteropServices.NFloat>(a, b),
             () => Activations.SiluBackward<System.Runtime.InteropServices.NFloat>(a, b, c),
+            () => Activations.Relu<System.Runtime.InteropServices.NFloat>(a, b, new ulong[1]),
+            () => Activations.ReluBackwardFromMask<System.Runtime.InteropServices.NFloat>(new ulong[1], a, b),
         })
         {
             var e = Assert.Throws<NotSupportedException>(call);

@@ -350,7 +350,7 @@ internal static unsafe class MaskKernels
         }
         for (; i + v <= end; i += v)
         {
-            L.Backward(blocked, g + i, dx + i, Bits(mask, i, (int)v), i, stream);
+            L.Backward(blocked, g + i, dx + i, Bits(mask, i), i, stream);
         }
         for (; i < end; i++)
         {
@@ -362,19 +362,12 @@ internal static unsafe class MaskKernels
         }
     }
 
-    /// <summary>The bits of elements [i, i + count) in the low bits (count ≤ 64; higher bits are garbage). The caller
-    /// guarantees i + count ≤ the element count, so a second word read is inside the mask.</summary>
+    /// <summary>The bits of elements [i, i + count) in the low bits (higher bits are garbage), for the vectors after
+    /// the last whole 64-element group. They never straddle two words: the group grid starts s &lt; v elements past a
+    /// word (s is the part before the destination's vector grid), fewer than 64 elements follow the last group, and v
+    /// divides 64, so a vector that fits there ends at or before the next word's first bit.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Bits(ulong* mask, nint i, int count)
-    {
-        int shift = (int)(i % 64);
-        ulong lanes = mask[i / 64] >> shift;
-        if (shift + count > 64)
-        {
-            lanes |= mask[i / 64 + 1] << (64 - shift);
-        }
-        return lanes;
-    }
+    private static ulong Bits(ulong* mask, nint i) => mask[i / 64] >> (int)(i % 64);
 
     private readonly struct ForwardBody<T, TOp, TP>(T* x, T* y, ulong* mask, TOp op, TP pass, bool nonTemporal) : IRangeBody
         where T : unmanaged where TOp : struct, Operators.IUnaryOperator<T> where TP : struct, IPassPredicate<T>
