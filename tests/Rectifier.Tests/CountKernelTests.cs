@@ -197,6 +197,65 @@ public sealed unsafe class CountKernelTests
         }
     }
 
+    /// <summary>The chunked path that keeps 32-bit counters from wrapping (a flush every 2^30 rows) run on small
+    /// data by lowering the limit: counting and mapping in chunks that end inside a call and across calls gives the
+    /// plain loop's counts and the activation's bits.</summary>
+    [Fact]
+    public void Counters_flushed_every_few_rows_count_and_map_like_the_plain_loop()
+    {
+        long saved = CountKernels.RowCounters.RowsPerFlush;
+        try
+        {
+            foreach (long limit in new long[] { 1, 3, 7 })
+            {
+                CountKernels.RowCounters.RowsPerFlush = limit;
+                Check<float>();
+                Check<double>();
+                Check<Half>();
+            }
+        }
+        finally
+        {
+            CountKernels.RowCounters.RowsPerFlush = saved;
+        }
+
+        static void Check<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var op = new LeakyReluOperator<T>(T.CreateTruncating(0.375));
+            T t = T.CreateTruncating(0.25);
+            foreach (int units in new[] { 1, 3, 5, 16, 37, 130 })
+            {
+                var counters = new CountKernels.RowCounters(units, typeof(T) == typeof(double));
+                long[] expected = new long[units];
+                foreach (int rows in new[] { 10, 1, 4, 17 })
+                {
+                    T[] data = Data<T>(rows * units, 3 * rows + units);
+                    if (typeof(T) == typeof(Half))
+                    {
+                        counters.Add<T>(data, rows, t);
+                        expected = PerUnit<T>(data, rows, units, t, expected);
+                        continue;
+                    }
+                    T[] y = new T[data.Length];
+                    fixed (T* px = data)
+                    fixed (T* py = y)
+                    {
+                        counters.AddMapped(op, px, py, rows, t);
+                    }
+                    T[] mapped = [.. data.Select(Leaky)];
+                    for (int i = 0; i < y.Length; i++)
+                    {
+                        Assert.True(Numbers.Same(mapped[i], y[i]), $"{typeof(T).Name} [{rows}, {units}]: y[{i}] = {y[i]}, expected {mapped[i]}");
+                    }
+                    expected = PerUnit<T>(mapped, rows, units, t, expected);
+                }
+                long[] active = new long[units];
+                counters.FlushInto(active);
+                Assert.Equal(expected, active);
+            }
+        }
+    }
+
     [Fact]
     public void Rows_mapped_and_counted_in_one_pass_are_the_activation_and_its_counts_at_every_destination_offset()
     {

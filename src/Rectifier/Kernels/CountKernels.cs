@@ -271,13 +271,17 @@ internal static unsafe class CountKernels
             }
         }
 
+        /// <summary>Rows counted between flushes: 2^30, so that no 32-bit counter can wrap (a counter gains at most one
+        /// per row). Only a call of 2^30 rows or more reaches it; tests lower it to run the chunked path on small data.</summary>
+        internal static long RowsPerFlush = 1L << 30;
+
         /// <summary>How many of <paramref name="remaining"/> rows can be counted before a 32-bit counter could wrap.</summary>
-        private int NextChunk(int remaining) => (int)Math.Min(remaining, (1L << 30) - _rowsSinceFlush);
+        private int NextChunk(int remaining) => (int)Math.Min(remaining, RowsPerFlush - _rowsSinceFlush);
 
         private void Counted(int rows)
         {
             _rowsSinceFlush += rows;
-            if (_rowsSinceFlush >= 1L << 30)
+            if (_rowsSinceFlush >= RowsPerFlush)
             {
                 Flush();
             }
