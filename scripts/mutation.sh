@@ -71,6 +71,8 @@ PY
   (cd "$work/tests/Mutation" && dotnet tool restore > /dev/null &&
     dotnet stryker --config-file stryker-config.json --project "$project" "${mutate[@]}" --output "$out" --log-to-file 2>&1 | tee "$out/stryker.log" | grep -E "score|Killed|Survived|Timeout|No coverage|Ignored|error" || true)
   echo "$name: $((SECONDS - start)) s"
+  # a test host left running by a mutant that loops forever would hold a core through every later run
+  pkill -9 -f "$work/" 2> /dev/null || true
   rm -rf "$work"
 }
 
