@@ -262,6 +262,36 @@ public sealed class TensorTests
         }
     }
 
+    /// <summary>The overlap checks at their edges, on strided views (a dense one would reach the span form's own
+    /// check): a gradient output overlapping the second input (gradOutput), views whose extents share exactly one
+    /// element (on either side), and views whose extents only touch (accepted).</summary>
+    [Fact]
+    public void Overlaps_of_one_element_and_of_the_second_input_are_refused_and_touching_views_are_not()
+    {
+        nint[] lengths = [4, 5], strides = [10, 2];   // elements 0, 2, … 38 from the offset
+        foreach (Activation activation in new[] { Activation.Relu(), Activation.Softmax() })
+        {
+            float[] buffer = Data<float>(120, 903);
+            float[] x = Data<float>(20, 904);
+            float[] before = (float[])buffer.Clone();
+            var ex = Assert.Throws<ArgumentException>(() => activation.Backward(new ReadOnlyTensorSpan<float>(x, [4, 5]),
+                new ReadOnlyTensorSpan<float>(buffer, 0, lengths, strides), new TensorSpan<float>(buffer, 2, lengths, strides)));
+            Assert.Equal("gradInput", ex.ParamName);
+            Assert.Contains("'gradOutput'", ex.Message, StringComparison.Ordinal);
+            // the input's last element is the destination's first, and the other way round
+            Assert.Equal("destination", Assert.Throws<ArgumentException>(() => activation.Forward(new ReadOnlyTensorSpan<float>(buffer, 0, lengths, strides),
+                new TensorSpan<float>(buffer, 38, lengths, strides))).ParamName);
+            Assert.Equal("destination", Assert.Throws<ArgumentException>(() => activation.Forward(new ReadOnlyTensorSpan<float>(buffer, 38, lengths, strides),
+                new TensorSpan<float>(buffer, 0, lengths, strides))).ParamName);
+            Assert.Equal(before, buffer);
+            // extents that touch without sharing an element: computed
+            activation.Forward(new ReadOnlyTensorSpan<float>(buffer, 0, lengths, strides), new TensorSpan<float>(buffer, 39, lengths, strides));
+            float[] gathered = [.. Enumerable.Range(0, 20).Select(k => before[k / 5 * 10 + k % 5 * 2])], expected = new float[20];
+            activation.Forward<float>(gathered, [4, 5], expected);
+            AssertSame(expected, [.. Enumerable.Range(0, 20).Select(k => buffer[39 + k / 5 * 10 + k % 5 * 2])], $"{activation} into the touching view", activation.IsElementwise);
+        }
+    }
+
     [Fact]
     public void Mismatched_shapes_are_refused_naming_both_shapes()
     {
