@@ -362,7 +362,7 @@ internal static unsafe class MaskKernels
         }
     }
 
-    /// <summary>The bits of elements [i, i + count) in the low bits (higher bits are garbage), for the vectors after
+    /// <summary>The bits of elements [i, i + v) in the low bits (higher bits are garbage), for the vectors after
     /// the last whole 64-element group. They never straddle two words: the group grid starts s &lt; v elements past a
     /// word (s is the part before the destination's vector grid), fewer than 64 elements follow the last group, and v
     /// divides 64, so a vector that fits there ends at or before the next word's first bit.</summary>
