@@ -14,15 +14,21 @@ internal enum SoftmaxForm
 }
 
 /// <summary>Loads, stores and the double accumulators of the softmax family, per width. Float lanes are widened to
-/// double before they are added (exact), double lanes are added with a two-sum and the rounding errors kept (so a
-/// row sum is exact to about 2^−100 relative).</summary>
+/// double (exact) before they are added; double lanes, and the signed sums of float lanes (Σ g·y, Σ g), are added
+/// with a two-sum and the rounding errors kept, so such a sum is exact to about 2^−100 relative to its largest
+/// partial, even where its terms cancel.</summary>
 internal unsafe interface ILaneMemory<T, TV> where T : unmanaged where TV : struct
 {
     static abstract int Count { get; }
     static abstract TV Load(T* p);
     static abstract void Store(TV v, T* p);
-    /// <summary>acc[i] += v[i] (float lanes) or the compensated sum (s, c)[i] += v[i] (double lanes).</summary>
+    /// <summary>acc[i] += v[i] (float lanes) or the compensated sum (s, c)[i] += v[i] (double lanes): for sums of
+    /// terms of one sign (the forward's e and ties), which a plain double sum of widened floats keeps to far below a
+    /// float ULP.</summary>
     static abstract void Accumulate(TV v, double* s, double* c);
+    /// <summary>The compensated sum (s, c)[i] += v[i] in every lane type (float lanes widened first): for Σ g, whose
+    /// terms may cancel to a value that a plain sum rounds away.</summary>
+    static abstract void AccumulateSigned(TV v, double* s, double* c);
     /// <summary>(s, c)[i] += a[i]·b[i], the product exact (float lanes: in double; double lanes: fused multiply-add).</summary>
     static abstract void AccumulateProduct(TV a, TV b, double* s, double* c);
     /// <summary>The largest lane (NaN lanes are never chosen; the caller starts from −∞).</summary>
@@ -110,6 +116,14 @@ internal unsafe readonly struct M512F : ILaneMemory<float, Vector512<float>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AccumulateSigned(Vector512<float> v, double* s, double* c)
+    {
+        (Vector512<double> lo, Vector512<double> hi) = Vector512.Widen(v);
+        Compensated.Add(lo, s, c);
+        Compensated.Add(hi, s + 8, c + 8);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AccumulateProduct(Vector512<float> a, Vector512<float> b, double* s, double* c)
     {
         (Vector512<double> al, Vector512<double> ah) = Vector512.Widen(a);
@@ -134,6 +148,14 @@ internal unsafe readonly struct M256F : ILaneMemory<float, Vector256<float>>
         (Vector256<double> lo, Vector256<double> hi) = Vector256.Widen(v);
         (Vector256.Load(s) + lo).Store(s);
         (Vector256.Load(s + 4) + hi).Store(s + 4);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AccumulateSigned(Vector256<float> v, double* s, double* c)
+    {
+        (Vector256<double> lo, Vector256<double> hi) = Vector256.Widen(v);
+        Compensated.Add(lo, s, c);
+        Compensated.Add(hi, s + 4, c + 4);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -164,6 +186,14 @@ internal unsafe readonly struct M128F : ILaneMemory<float, Vector128<float>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AccumulateSigned(Vector128<float> v, double* s, double* c)
+    {
+        (Vector128<double> lo, Vector128<double> hi) = Vector128.Widen(v);
+        Compensated.Add(lo, s, c);
+        Compensated.Add(hi, s + 2, c + 2);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AccumulateProduct(Vector128<float> a, Vector128<float> b, double* s, double* c)
     {
         (Vector128<double> al, Vector128<double> ah) = Vector128.Widen(a);
@@ -190,6 +220,7 @@ internal unsafe readonly struct M1F : ILaneMemory<float, float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(float v, float* p) => *p = v;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Max(float m, float v) => v > m ? v : m;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Accumulate(float v, double* s, double* c) => *s += v;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void AccumulateSigned(float v, double* s, double* c) => Compensated.Add(v, s, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void AccumulateProduct(float a, float b, double* s, double* c) => Compensated.Add((double)a * b, s, c);
     public static float MaxAcross(float v) => v;
 }
@@ -201,6 +232,7 @@ internal unsafe readonly struct M512D : ILaneMemory<double, Vector512<double>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector512<double> v, double* p) => v.Store(p);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Max(Vector512<double> m, Vector512<double> v) => Vector512.ConditionalSelect(Vector512.GreaterThan(v, m), v, m);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Accumulate(Vector512<double> v, double* s, double* c) => Compensated.Add(v, s, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void AccumulateSigned(Vector512<double> v, double* s, double* c) => Compensated.Add(v, s, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AccumulateProduct(Vector512<double> a, Vector512<double> b, double* s, double* c)
@@ -220,6 +252,7 @@ internal unsafe readonly struct M256D : ILaneMemory<double, Vector256<double>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector256<double> v, double* p) => v.Store(p);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Max(Vector256<double> m, Vector256<double> v) => Vector256.ConditionalSelect(Vector256.GreaterThan(v, m), v, m);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Accumulate(Vector256<double> v, double* s, double* c) => Compensated.Add(v, s, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void AccumulateSigned(Vector256<double> v, double* s, double* c) => Compensated.Add(v, s, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AccumulateProduct(Vector256<double> a, Vector256<double> b, double* s, double* c)
@@ -239,6 +272,7 @@ internal unsafe readonly struct M128D : ILaneMemory<double, Vector128<double>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector128<double> v, double* p) => v.Store(p);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<double> Max(Vector128<double> m, Vector128<double> v) => Vector128.ConditionalSelect(Vector128.GreaterThan(v, m), v, m);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Accumulate(Vector128<double> v, double* s, double* c) => Compensated.Add(v, s, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void AccumulateSigned(Vector128<double> v, double* s, double* c) => Compensated.Add(v, s, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AccumulateProduct(Vector128<double> a, Vector128<double> b, double* s, double* c)
@@ -263,6 +297,7 @@ internal unsafe readonly struct M1D : ILaneMemory<double, double>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(double v, double* p) => *p = v;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Max(double m, double v) => v > m ? v : m;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Accumulate(double v, double* s, double* c) => Compensated.Add(v, s, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void AccumulateSigned(double v, double* s, double* c) => Compensated.Add(v, s, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AccumulateProduct(double a, double b, double* s, double* c)
@@ -281,7 +316,7 @@ internal unsafe readonly struct M1D : ILaneMemory<double, double>
 /// <list type="bullet">
 /// <item>x − m is carried as an exact two-sum hi + lo and e^{hi + lo} taken from it, so an element far below the
 /// maximum keeps its relative accuracy (PyTorch rounds x − m first).</item>
-/// <item>Sums are kept in double: float lanes widened (exact), double lanes compensated. Along a contiguous row the
+/// <item>Sums are kept in double: float lanes widened (exact), double lanes and every backward sum compensated. Along a contiguous row the
 /// elements go into 32 partial sums by their index modulo 32, combined in index order at the end, so a sum has the
 /// same bits whatever the vector width; across a strided axis each column is summed in row order.</item>
 /// <item>log_softmax leaves the maximal terms (each exactly 1) out of the sum and takes log1p of the rest, so the
@@ -746,7 +781,7 @@ internal static unsafe class SoftmaxKernels
     {
         if (log)
         {
-            M.Accumulate(g, s, c);
+            M.AccumulateSigned(g, s, c);
         }
         else
         {
