@@ -190,6 +190,8 @@ public sealed class TensorTests
             CheckBackward<float>(activation, Views[v], g, 400 + v);
             CheckBackward<double>(activation, Views[v], g, 500 + v);
             CheckBackward<Half>(activation, Views[v], g, 600 + v);
+            // and the other way round: x (and dx) dense, so their axes merge, while g's axes may not
+            CheckBackward<float>(activation, Dense(Views[v].Lengths), Views[v], 700 + v);
         }
     }
 
