@@ -12,6 +12,7 @@ public sealed class ValidationTests
         Assert.Equal("gradInput", e.ParamName);
         e = Assert.Throws<ArgumentException>(() => Activations.LeakyRelu<Half>(new Half[3], new Half[2]));
         Assert.Equal("destination", e.ParamName);
+        Assert.StartsWith("Destination is too short: it must be at least as long as the input.", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -42,6 +43,7 @@ public sealed class ValidationTests
     {
         var e = Assert.Throws<ArgumentException>(() => Activations.ReluBackward<float>(new float[5], new float[4], new float[5]));
         Assert.Equal("gradOutput", e.ParamName);
+        Assert.StartsWith("'gradOutput' has 4 elements but the input has 5: they must have the same length.", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
