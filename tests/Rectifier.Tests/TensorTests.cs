@@ -212,6 +212,38 @@ public sealed class TensorTests
     }
 
     [Fact]
+    public void A_dense_input_into_every_view_as_the_destination_is_the_span_form()
+    {
+        // the other way round from the forward sweeps: the input contiguous, the destination transposed, permuted or
+        // strided, so the walk moves rows of a contiguous source into the destination's own layout
+        for (int v = 0; v < Views.Length; v++)
+        {
+            foreach (Activation activation in new[] { Activation.Relu(), Activation.Gelu() })
+            {
+                IntoView<float>(activation, Views[v], 900 + v);
+                IntoView<double>(activation, Views[v], 950 + v);
+            }
+        }
+    }
+
+    private static void IntoView<T>(Activation activation, View view, int seed) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T[] x = Data<T>(view.Count, seed);
+        T[] expected = new T[x.Length];
+        activation.Forward<T>(x, view.Lengths, expected);
+        T sentinel = T.CreateTruncating(12345);
+        T[] target = [.. Enumerable.Repeat(sentinel, view.BufferLength)];
+        activation.Forward(new ReadOnlyTensorSpan<T>(x, view.Lengths), view.Write(target));
+        int[] at = view.Indices();
+        AssertSame(expected, [.. at.Select(i => target[i])], $"{activation} of a dense input into {view}", exactNaN: true);
+        var inside = new HashSet<int>(at);
+        for (int i = 0; i < target.Length; i++)
+        {
+            Assert.True(inside.Contains(i) || target[i] == sentinel, $"{activation} into {view}: element {i} outside the destination view was written");
+        }
+    }
+
+    [Fact]
     public void In_place_on_a_strided_view_is_exact_and_leaves_the_rest_alone()
     {
         foreach (View view in Views)

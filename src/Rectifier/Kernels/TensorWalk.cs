@@ -437,8 +437,9 @@ internal static unsafe class TensorWalk
     }
 
     /// <summary>destination[i·dsi + j·dsj] = source[i·ssi + j·ssj] for i &lt; ni, j &lt; nj: rows copied whole when i
-    /// is contiguous on both sides, a register transpose when it is contiguous on one side and j on the other, else
-    /// element by element.</summary>
+    /// is contiguous on both sides, a register transpose when j is contiguous in the source and i in the destination,
+    /// else element by element. (The mirror case, i contiguous in the source and j in the destination, does not occur:
+    /// a tile's buffer is contiguous along i, and i is the destination's own contiguous dimension whenever it has one.)</summary>
     private static void Move<T>(T* source, nint ssi, nint ssj, T* destination, nint dsi, nint dsj, int ni, int nj) where T : unmanaged
     {
         if (ssi == 1 && dsi == 1)
@@ -451,10 +452,6 @@ internal static unsafe class TensorWalk
         else if (ssj == 1 && dsi == 1 && nj > 1)
         {
             Transpose(source, ssi, destination, dsj, ni, nj);
-        }
-        else if (ssi == 1 && dsj == 1 && nj > 1)
-        {
-            Transpose(source, ssj, destination, dsi, nj, ni);
         }
         else
         {
