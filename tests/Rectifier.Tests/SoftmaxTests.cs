@@ -11,7 +11,7 @@ public sealed class SoftmaxTests
 {
     public static TheoryData<string> Forms => ["softmax", "log_softmax", "softmin"];
 
-    private static void Forward<T>(string form, ReadOnlySpan<T> x, ReadOnlySpan<nint> shape, int dim, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static void Forward<T>(string form, ReadOnlySpan<T> x, ReadOnlySpan<nint> shape, int dim, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
         switch (form)
         {
@@ -21,7 +21,7 @@ public sealed class SoftmaxTests
         }
     }
 
-    private static void Backward<T>(string form, ReadOnlySpan<T> y, ReadOnlySpan<T> g, ReadOnlySpan<nint> shape, int dim, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static void Backward<T>(string form, ReadOnlySpan<T> y, ReadOnlySpan<T> g, ReadOnlySpan<nint> shape, int dim, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
     {
         switch (form)
         {
