@@ -103,12 +103,13 @@ public sealed class SoftmaxSumTests
     }
 
     /// <summary>y and g along one row whose Σ g·y (softmax, softmin) or Σ g (log_softmax) is a small exact sum left
-    /// after a large term and its negation, with 254 terms in between that a plain sum rounds away; element 1 reads Σ
-    /// out (y = 1, g = 0; for log_softmax y = 0, so e^y = 1). In double the first product is inexact
-    /// ((1 + 2^−30)², its low part 2^−60 is part of Σ); the float row uses products with g ≠ ±1 (a quotient in
-    /// place of a product would change them).</summary>
-    private static (T[] Y, T[] G, double Sum) BackwardRow<T>(string form) where T : unmanaged, IFloatingPointIeee754<T>
+    /// after a large term and its negation, with 254 terms in between that a plain sum rounds away, all in partial
+    /// <paramref name="partial"/> (indices ≡ partial mod 32); element 1 reads Σ out (y = 1, g = 0; for log_softmax
+    /// y = 0, so e^y = 1). In double the first product is inexact ((1 + 2^−30)², its low part 2^−60 is part of Σ);
+    /// the float row uses products with g ≠ ±1 (a quotient in place of a product would change them).</summary>
+    private static (T[] Y, T[] G, double Sum) BackwardRow<T>(string form, int partial = 0) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        int first = partial, last = Last + partial;
         bool isDouble = typeof(T) == typeof(double);
         bool log = form == "log_softmax";
         double small = Math.ScaleB(1.0, -60);
@@ -118,11 +119,11 @@ public sealed class SoftmaxSumTests
         {
             Array.Fill(y, -1000.0);                // e^y = 0: these elements only add their g to Σ
             double big = isDouble ? 1 + Math.ScaleB(1.0, -30) : 1;
-            g[0] = big;
-            g[Last] = -big;
+            g[first] = big;
+            g[last] = -big;
             for (int k = 1; k < Blocks - 1; k++)
             {
-                g[32 * k] = small;
+                g[32 * k + partial] = small;
             }
             y[1] = 0;
             return (Convert<T>(y), Convert<T>(g), (Blocks - 2) * small);
@@ -130,17 +131,17 @@ public sealed class SoftmaxSumTests
         if (isDouble)
         {
             double a = 1 + Math.ScaleB(1.0, -30);
-            (y[0], g[0]) = (a, a);                 // 1 + 2^−29 + 2^−60
-            (y[Last], g[Last]) = (1, -(1 + Math.ScaleB(1.0, -29)));
+            (y[first], g[first]) = (a, a);                 // 1 + 2^−29 + 2^−60
+            (y[last], g[last]) = (1, -(1 + Math.ScaleB(1.0, -29)));
         }
         else
         {
-            (y[0], g[0]) = (0.75, 2);              // 1.5 (0.375 as a quotient)
-            (y[Last], g[Last]) = (1.5, -1);
+            (y[first], g[first]) = (0.75, 2);              // 1.5 (0.375 as a quotient)
+            (y[last], g[last]) = (1.5, -1);
         }
         for (int k = 1; k < Blocks - 1; k++)
         {
-            (y[32 * k], g[32 * k]) = (small, 1);
+            (y[32 * k + partial], g[32 * k + partial]) = (small, 1);
         }
         y[1] = 1;
         double sum = (Blocks - 2) * small + (isDouble ? small : 0);
@@ -176,15 +177,21 @@ public sealed class SoftmaxSumTests
         BackwardRows<double>(form, Math.ScaleB(1.0, -53));
     }
 
+    /// <summary>The row with its sum in partial 0 and in a partial inside each of the other three chains of eight
+    /// that <c>Compensated.Total</c> adds side by side (12, 20, 28: not a chain's first), so that every partial's
+    /// compensation must be taken from its own place.</summary>
     private static void BackwardRows<T>(string form, double eps) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        (T[] y, T[] g, double sum) = BackwardRow<T>(form);
-        var dx = new T[Length];
-        Backward(form, y, g, [Length], -1, dx);
-        Assert.NotEqual(0, Numbers.ToDouble(dx[1]));
-        for (int i = 0; i < Length; i++)
+        foreach (int partial in new[] { 0, 12, 20, 28 })
         {
-            AssertWithinBound(form, Numbers.ToDouble(y[i]), Numbers.ToDouble(g[i]), sum, Numbers.ToDouble(dx[i]), eps, $"<{typeof(T).Name}> row element {i}");
+            (T[] y, T[] g, double sum) = BackwardRow<T>(form, partial);
+            var dx = new T[Length];
+            Backward(form, y, g, [Length], -1, dx);
+            Assert.NotEqual(0, Numbers.ToDouble(dx[1]));
+            for (int i = 0; i < Length; i++)
+            {
+                AssertWithinBound(form, Numbers.ToDouble(y[i]), Numbers.ToDouble(g[i]), sum, Numbers.ToDouble(dx[i]), eps, $"<{typeof(T).Name}> row element {i} (the sum in partial {partial})");
+            }
         }
     }
 

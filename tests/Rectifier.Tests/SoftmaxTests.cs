@@ -353,26 +353,95 @@ public sealed class SoftmaxTests
                 T[] g = [.. Enumerable.Range(0, n).Select(_ => T.CreateTruncating(cancelling ? 3 + (rng.NextDouble() - 0.5) * 1e-3 : rng.NextDouble() * 2 - 1))];
                 T[] dx = new T[n];
                 Backward<T>(form, y, g, [n], -1, dx);
-                double[] yd = [.. y.Select(Numbers.ToDouble)], gd = [.. g.Select(Numbers.ToDouble)];
-                double sumG = ExactSum(gd), dot = ExactDot(yd, gd);
+                AssertBackwardWithinBound<T>(form, y, g, dx, eps, $"{form}<{typeof(T).Name}> backward n = {n}{(cancelling ? " (cancelling)" : "")}");
+            }
+        }
+    }
+
+    /// <summary>SPEC.md's backward bound for one row, against Σ g and Σ g·y taken exactly from that row alone.</summary>
+    private static void AssertBackwardWithinBound<T>(string form, ReadOnlySpan<T> y, ReadOnlySpan<T> g, ReadOnlySpan<T> dx, double eps, string where)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double[] yd = new double[y.Length], gd = new double[g.Length];
+        for (int i = 0; i < y.Length; i++)
+        {
+            (yd[i], gd[i]) = (Numbers.ToDouble(y[i]), Numbers.ToDouble(g[i]));
+        }
+        double sumG = ExactSum(gd), dot = ExactDot(yd, gd);
+        for (int i = 0; i < yd.Length; i++)
+        {
+            double exact, bound;
+            if (form == "log_softmax")
+            {
+                double p = Math.Exp(yd[i]);
+                exact = gd[i] - p * sumG;
+                bound = 8 * eps * (Math.Abs(gd[i]) + p * Math.Abs(sumG) * (1 + Math.Abs(yd[i])));
+            }
+            else
+            {
+                exact = (form == "softmin" ? -1 : 1) * yd[i] * (gd[i] - dot);
+                bound = 8 * eps * Math.Abs(yd[i]) * (Math.Abs(gd[i]) + Math.Abs(dot));
+            }
+            double got = Numbers.ToDouble(dx[i]);
+            Assert.True(Math.Abs(got - exact) <= bound + double.Epsilon, $"{where}: dx[{i}] = {got:R}, exact {exact:R}, bound {bound:R}");
+        }
+    }
+
+    /// <summary>A batch of rows along the last axis, its inputs inside buffers that hold NaN on both sides and its
+    /// outputs inside buffers that hold a sentinel: each row forward within 2 float ULP (double: 1e−12) of the
+    /// reference of that row alone, each row backward within SPEC.md's bound with that row's own sums, and nothing
+    /// outside the outputs written. Lengths with a partial block (n mod 32 ≠ 0) read a padded tail; a row that read
+    /// one element past its end, or the gradient of another row, would take a NaN or a neighbour into its sums.</summary>
+    [Theory]
+    [MemberData(nameof(Forms))]
+    public void Every_row_of_a_batch_reads_and_writes_only_its_own_elements(string form)
+    {
+        Batch<float>(form, Math.ScaleB(1.0, -24));
+        Batch<double>(form, Math.ScaleB(1.0, -53));
+    }
+
+    private static void Batch<T>(string form, double eps) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int Pad = 5, Rows = 4;
+        var rng = new Random(4242 + form.Length);
+        T sentinel = T.CreateTruncating(12345.5);
+        foreach (int n in new[] { 1, 3, 31, 32, 33, 100 })
+        {
+            int length = Rows * n;
+            T[] x = Padded(T.NaN), g = Padded(T.NaN), yIn = Padded(T.NaN), y = Padded(sentinel), dx = Padded(sentinel);
+            for (int i = 0; i < length; i++)
+            {
+                x[Pad + i] = T.CreateTruncating((rng.NextDouble() * 2 - 1) * 6);
+                g[Pad + i] = T.CreateTruncating(rng.NextDouble() * 2 - 1);
+            }
+            Forward<T>(form, x.AsSpan(Pad, length), [Rows, n], -1, y.AsSpan(Pad, length));
+            Array.Copy(y, Pad, yIn, Pad, length);
+            Backward<T>(form, yIn.AsSpan(Pad, length), g.AsSpan(Pad, length), [Rows, n], -1, dx.AsSpan(Pad, length));
+            for (int i = 0; i < Pad; i++)
+            {
+                Assert.True(y[i] == sentinel && y[Pad + length + i] == sentinel, $"{form}<{typeof(T).Name}> n = {n}: forward wrote outside its output");
+                Assert.True(dx[i] == sentinel && dx[Pad + length + i] == sentinel, $"{form}<{typeof(T).Name}> n = {n}: backward wrote outside its output");
+            }
+            for (int r = 0; r < Rows; r++)
+            {
+                int at = Pad + r * n;
+                double[] exact = SoftmaxReference.Row(form, [.. x.AsSpan(at, n).ToArray().Select(Numbers.ToDouble)]);
                 for (int i = 0; i < n; i++)
                 {
-                    double exact, bound;
-                    if (form == "log_softmax")
-                    {
-                        double p = Math.Exp(yd[i]);
-                        exact = gd[i] - p * sumG;
-                        bound = 8 * eps * (Math.Abs(gd[i]) + p * Math.Abs(sumG) * (1 + Math.Abs(yd[i])));
-                    }
-                    else
-                    {
-                        exact = (form == "softmin" ? -1 : 1) * yd[i] * (gd[i] - dot);
-                        bound = 8 * eps * Math.Abs(yd[i]) * (Math.Abs(gd[i]) + Math.Abs(dot));
-                    }
-                    double got = Numbers.ToDouble(dx[i]);
-                    Assert.True(Math.Abs(got - exact) <= bound + double.Epsilon,
-                        $"{form}<{typeof(T).Name}> backward n = {n}{(cancelling ? " (cancelling)" : "")}: dx[{i}] = {got:R}, exact {exact:R}, bound {bound:R}");
+                    double got = Numbers.ToDouble(y[at + i]);
+                    bool close = typeof(T) == typeof(float)
+                        ? Accuracy.FloatUlps((float)got, exact[i]) <= 2
+                        : Math.Abs(got - exact[i]) <= 1e-12 * (1 + Math.Abs(exact[i]));
+                    Assert.True(close, $"{form}<{typeof(T).Name}> n = {n}: row {r} element {i} is {got:R}, the row alone {exact[i]:R}");
                 }
+                AssertBackwardWithinBound<T>(form, yIn.AsSpan(at, n), g.AsSpan(at, n), dx.AsSpan(at, n), eps, $"{form}<{typeof(T).Name}> n = {n}: row {r}");
+            }
+
+            T[] Padded(T fill)
+            {
+                var buffer = new T[length + 2 * Pad];
+                Array.Fill(buffer, fill);
+                return buffer;
             }
         }
     }
