@@ -150,25 +150,6 @@ public sealed class SoftmaxSumTests
 
     private static T[] Convert<T>(double[] v) where T : unmanaged, IFloatingPointIeee754<T> => [.. v.Select(Numbers.FromDouble<T>)];
 
-    /// <summary>SPEC.md's bound for element i with the exact Σ: |dx − exact| ≤ 8ε·|y|·(|g| + |Σ|) (softmax, softmin),
-    /// 8ε·(|g| + e^y·|Σ|·(1 + |y|)) (log_softmax, as in SoftmaxTests).</summary>
-    private static void AssertWithinBound(string form, double y, double g, double sum, double got, double eps, string where)
-    {
-        double exact, bound;
-        if (form == "log_softmax")
-        {
-            double p = Math.Exp(y);
-            exact = g - p * sum;
-            bound = 8 * eps * (Math.Abs(g) + p * Math.Abs(sum) * (1 + Math.Abs(y)));
-        }
-        else
-        {
-            exact = (form == "softmin" ? -1 : 1) * y * (g - sum);
-            bound = 8 * eps * Math.Abs(y) * (Math.Abs(g) + Math.Abs(sum));
-        }
-        Assert.True(Math.Abs(got - exact) <= bound, $"{form} {where}: dx = {got:R}, exact {exact:R} (Σ = {sum:R}), bound {bound:R}");
-    }
-
     [Theory]
     [MemberData(nameof(Forms))]
     public void Backward_rows_keep_every_term_of_a_cancelling_sum_in_float_and_double(string form)
@@ -190,7 +171,7 @@ public sealed class SoftmaxSumTests
             Assert.NotEqual(0, Numbers.ToDouble(dx[1]));
             for (int i = 0; i < Length; i++)
             {
-                AssertWithinBound(form, Numbers.ToDouble(y[i]), Numbers.ToDouble(g[i]), sum, Numbers.ToDouble(dx[i]), eps, $"<{typeof(T).Name}> row element {i} (the sum in partial {partial})");
+                SoftmaxTests.AssertElementWithinBound(form, Numbers.ToDouble(y[i]), Numbers.ToDouble(g[i]), sum, Numbers.ToDouble(dx[i]), eps, $"<{typeof(T).Name}> row element {i} (the sum in partial {partial})");
             }
         }
     }
@@ -223,7 +204,7 @@ public sealed class SoftmaxSumTests
             for (int j = 0; j < Columns; j++)
             {
                 int at = k * Columns + j;
-                AssertWithinBound(form, Numbers.ToDouble(y[at]), Numbers.ToDouble(g[at]), sum, Numbers.ToDouble(dx[at]), eps, $"<{typeof(T).Name}> column {j} row {k}");
+                SoftmaxTests.AssertElementWithinBound(form, Numbers.ToDouble(y[at]), Numbers.ToDouble(g[at]), sum, Numbers.ToDouble(dx[at]), eps, $"<{typeof(T).Name}> column {j} row {k}");
             }
         }
     }

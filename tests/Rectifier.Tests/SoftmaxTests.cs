@@ -353,7 +353,7 @@ public sealed class SoftmaxTests
                 T[] g = [.. Enumerable.Range(0, n).Select(_ => T.CreateTruncating(cancelling ? 3 + (rng.NextDouble() - 0.5) * 1e-3 : rng.NextDouble() * 2 - 1))];
                 T[] dx = new T[n];
                 Backward<T>(form, y, g, [n], -1, dx);
-                AssertBackwardWithinBound<T>(form, y, g, dx, eps, $"{form}<{typeof(T).Name}> backward n = {n}{(cancelling ? " (cancelling)" : "")}");
+                AssertBackwardWithinBound<T>(form, y, g, dx, eps, $"<{typeof(T).Name}> backward n = {n}{(cancelling ? " (cancelling)" : "")}");
             }
         }
     }
@@ -367,24 +367,30 @@ public sealed class SoftmaxTests
         {
             (yd[i], gd[i]) = (Numbers.ToDouble(y[i]), Numbers.ToDouble(g[i]));
         }
-        double sumG = ExactSum(gd), dot = ExactDot(yd, gd);
+        double sum = form == "log_softmax" ? ExactSum(gd) : ExactDot(yd, gd);
         for (int i = 0; i < yd.Length; i++)
         {
-            double exact, bound;
-            if (form == "log_softmax")
-            {
-                double p = Math.Exp(yd[i]);
-                exact = gd[i] - p * sumG;
-                bound = 8 * eps * (Math.Abs(gd[i]) + p * Math.Abs(sumG) * (1 + Math.Abs(yd[i])));
-            }
-            else
-            {
-                exact = (form == "softmin" ? -1 : 1) * yd[i] * (gd[i] - dot);
-                bound = 8 * eps * Math.Abs(yd[i]) * (Math.Abs(gd[i]) + Math.Abs(dot));
-            }
-            double got = Numbers.ToDouble(dx[i]);
-            Assert.True(Math.Abs(got - exact) <= bound + double.Epsilon, $"{where}: dx[{i}] = {got:R}, exact {exact:R}, bound {bound:R}");
+            AssertElementWithinBound(form, yd[i], gd[i], sum, Numbers.ToDouble(dx[i]), eps, $"{where}: dx[{i}]");
         }
+    }
+
+    /// <summary>SPEC.md's bound for one element with the exact Σ (Σ g·y for softmax and softmin, Σ g for
+    /// log_softmax): |dx − exact| ≤ 8ε·|y|·(|g| + |Σ|), or 8ε·(|g| + e^y·|Σ|·(1 + |y|)) for log_softmax.</summary>
+    internal static void AssertElementWithinBound(string form, double y, double g, double sum, double got, double eps, string where)
+    {
+        double exact, bound;
+        if (form == "log_softmax")
+        {
+            double p = Math.Exp(y);
+            exact = g - p * sum;
+            bound = 8 * eps * (Math.Abs(g) + p * Math.Abs(sum) * (1 + Math.Abs(y)));
+        }
+        else
+        {
+            exact = (form == "softmin" ? -1 : 1) * y * (g - sum);
+            bound = 8 * eps * Math.Abs(y) * (Math.Abs(g) + Math.Abs(sum));
+        }
+        Assert.True(Math.Abs(got - exact) <= bound + double.Epsilon, $"{form} {where} = {got:R}, exact {exact:R} (Σ = {sum:R}), bound {bound:R}");
     }
 
     /// <summary>A batch of rows along the last axis, its inputs inside buffers that hold NaN on both sides and its
@@ -434,7 +440,7 @@ public sealed class SoftmaxTests
                         : Math.Abs(got - exact[i]) <= 1e-12 * (1 + Math.Abs(exact[i]));
                     Assert.True(close, $"{form}<{typeof(T).Name}> n = {n}: row {r} element {i} is {got:R}, the row alone {exact[i]:R}");
                 }
-                AssertBackwardWithinBound<T>(form, yIn.AsSpan(at, n), g.AsSpan(at, n), dx.AsSpan(at, n), eps, $"{form}<{typeof(T).Name}> n = {n}: row {r}");
+                AssertBackwardWithinBound<T>(form, yIn.AsSpan(at, n), g.AsSpan(at, n), dx.AsSpan(at, n), eps, $"<{typeof(T).Name}> n = {n}: row {r}");
             }
 
             T[] Padded(T fill)
