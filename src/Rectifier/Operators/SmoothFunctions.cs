@@ -251,11 +251,17 @@ internal readonly struct GeluBackwardFunction : IBinaryFunction
             TV factorLo = O.Select(far, O.C(0), O.C(Polynomials.GeluA0LoF));
             TV tail = O.Fma(O.Select(far, O.Neg(ac), O.Sub(O.C(Polynomials.GeluA0HiF), ac)), mp, O.Mul(factorLo, mp));
             TV result = O.Select(O.LessThan(x, O.C(0)), O.Mul(O.Mul(g, tail), unscale), O.Mul(g, O.Fma(O.Neg(tail), unscale, O.C(1))));
-            // |x| < 0.25: ½ + x·Q(x²) directly (no cancellation, and no product of several rounded factors), computed
-            // for every vector: with a branch on "any lane central", a vector of activations in [−4, 4] takes each way
-            // often enough that the mispredictions cost more than the polynomial (measured: 1-thread gelu′ +12–16%)
+            // |x| < 0.25: ½ + x·Q(x²) directly (no cancellation, and no product of several rounded factors). Vectors
+            // of 8 or 16 lanes compute it always: a branch on "any lane central" goes each way often enough for
+            // activations in [−4, 4] that its mispredictions cost more than the polynomial (1-thread gelu′ +12–16%).
+            // 4 lanes and scalars keep the branch: there it is mostly not taken, and on the 128-bit x64 leg the fused
+            // multiply-adds are emulated in software, so computing always was 10% slower (docs/PERFORMANCE.md).
             TV central = O.LessThan(ac, O.C(0.25));
-            return O.Select(central, O.Mul(g, O.Fma(x, Polynomials.GeluSlopeSmallSingleLanes<TV, O>(O.Mul(x, x)), O.C(0.5))), result);
+            if (Unsafe.SizeOf<TV>() >= 32 || O.Any(central))
+            {
+                result = O.Select(central, O.Mul(g, O.Fma(x, Polynomials.GeluSlopeSmallSingleLanes<TV, O>(O.Mul(x, x)), O.C(0.5))), result);
+            }
+            return result;
         }
         TV xc = Lanes.ClampMagnitude<TV, O>(x, 40);
         TV small = Gaussian.Parts<TV, O, FullPrecision>(xc, out TV cdfSmall, out TV lowerScaled, out TV densityScaled);
